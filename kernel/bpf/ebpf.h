@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Interfaces between the parts of the eBPF series' bpf(2) stack: the
- * system call, the map types and, later, the verifier. Types are the
- * in-tree ones from <linux/bpf.h>; names are the series' own so that
- * they never collide with the !CONFIG_BPF_SYSCALL fallbacks there.
+ * system call, the map types, program loading and the verifier. Types
+ * are the in-tree ones from <linux/bpf.h>; names are the series' own so
+ * that they never collide with the !CONFIG_BPF_SYSCALL fallbacks there.
  */
 #ifndef __KERNEL_BPF_EBPF_H
 #define __KERNEL_BPF_EBPF_H
 
 #include <linux/bpf.h>
+#include <linux/filter.h>
 
 extern const struct bpf_map_ops ebpf_array_map_ops;
 
@@ -18,5 +19,80 @@ extern const struct bpf_map_ops ebpf_array_map_ops;
 			       BPF_F_WRONLY_PROG)
 
 void *ebpf_map_area_alloc(u64 size, int numa_node);
+int ebpf_obj_name_copy(char *dst, const char *src);
+
+/* A counted reference to the map behind a file descriptor, and its end. */
+struct bpf_map *ebpf_map_get(u32 ufd);
+void map_put(struct bpf_map *map);
+
+/* Programs: a counted reference to the program behind an fd. */
+struct bpf_prog *ebpf_prog_get(u32 ufd);
+void ebpf_prog_put(struct bpf_prog *prog);
+
+int ebpf_prog_load(union bpf_attr *attr);
+int ebpf_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr);
+
+/*
+ * What the verifier and the loader need to know about one program type.
+ *
+ * ctx_access() says whether a program may access @size bytes at @off of
+ * its context for @type (BPF_READ or BPF_WRITE). It returns the size of
+ * the context field the access falls in: a read narrower than its field
+ * is rewritten as a load of the whole field and a shift. It returns 0
+ * for an access the type does not allow.
+ *
+ * ctx_convert(), if the context the program sees is not the kernel
+ * object it runs on, emits instructions for an allowed access of the
+ * whole field at @field_off (same registers and size class as @insn)
+ * into @out and returns how many; at most EBPF_CTX_PATCH_MAX.
+ *
+ * func_proto() returns the helper @id for programs of this type, NULL
+ * if there is none. upstream_helpers lists the helpers upstream offers
+ * the type (ids, zero-terminated): a program calling one of those this
+ * kernel lacks is refused with ENOTSUPP rather than EINVAL.
+ */
+#define EBPF_CTX_PATCH_MAX	8
+
+struct ebpf_prog_type {
+	const char *name;
+	bool (*may_load)(void);
+	u32 (*ctx_access)(int off, int size, enum bpf_access_type type);
+	u32 (*ctx_convert)(const struct bpf_insn *insn, u32 field_off,
+			   struct bpf_insn *out, struct bpf_prog *prog);
+	const struct bpf_func_proto *(*func_proto)(enum bpf_func_id id);
+	const u8 *upstream_helpers;
+	int (*test_run)(struct bpf_prog *prog, const union bpf_attr *attr,
+			union bpf_attr __user *uattr);
+	bool skb_loads;		/* BPF_LD_ABS and BPF_LD_IND are allowed */
+};
+
+extern const struct ebpf_prog_type ebpf_socket_filter_type;
+extern const struct ebpf_prog_type ebpf_tracepoint_type;
+
+/* Helpers the program types offer; see helpers.c. */
+extern const struct bpf_func_proto ebpf_map_lookup_elem_proto;
+extern const struct bpf_func_proto ebpf_map_update_elem_proto;
+extern const struct bpf_func_proto ebpf_map_delete_elem_proto;
+extern const struct bpf_func_proto ebpf_get_prandom_u32_proto;
+extern const struct bpf_func_proto ebpf_get_smp_processor_id_proto;
+extern const struct bpf_func_proto ebpf_get_numa_node_id_proto;
+extern const struct bpf_func_proto ebpf_ktime_get_ns_proto;
+extern const struct bpf_func_proto ebpf_ktime_get_boot_ns_proto;
+extern const struct bpf_func_proto ebpf_tail_call_proto;
+extern const struct bpf_func_proto ebpf_get_current_pid_tgid_proto;
+extern const struct bpf_func_proto ebpf_get_current_uid_gid_proto;
+extern const struct bpf_func_proto ebpf_get_current_comm_proto;
+extern const struct bpf_func_proto ebpf_skb_load_bytes_proto;
+
+/* The helper behind BPF_LD_ABS and BPF_LD_IND: the value or negative. */
+u64 ebpf_skb_load(u64 skb, u64 offset, u64 size, u64 unused1, u64 unused2);
+
+/*
+ * The verifier. On success *prog is the checked and rewritten program,
+ * ready for bpf_prog_select_runtime(), holding references to its maps
+ * in aux->used_maps; on failure the caller frees *prog and those maps.
+ */
+int ebpf_verify(struct bpf_prog **prog, const struct ebpf_prog_type *type,
+		const union bpf_attr *attr);
 
 #endif

@@ -47,7 +47,7 @@ static void map_free_work(struct work_struct *work)
 	map->ops->map_free(map);
 }
 
-static void map_put(struct bpf_map *map)
+void map_put(struct bpf_map *map)
 {
 	if (atomic64_dec_and_test(&map->refcnt)) {
 		INIT_WORK(&map->work, map_free_work);
@@ -85,8 +85,26 @@ static struct bpf_map *map_from_fd(struct fd *f, u32 ufd, fmode_t need)
 	return f->file->private_data;
 }
 
+/*
+ * A reference to the map behind @ufd that outlives the call, for the
+ * programs that use the map (LD_IMM64 with BPF_PSEUDO_MAP_FD); map_put()
+ * drops it.
+ */
+struct bpf_map *ebpf_map_get(u32 ufd)
+{
+	struct bpf_map *map;
+	struct fd f;
+
+	map = map_from_fd(&f, ufd, 0);
+	if (IS_ERR(map))
+		return map;
+	atomic64_inc(&map->refcnt);
+	fdput(f);
+	return map;
+}
+
 /* Object names are C identifiers with dots, NUL-terminated in place. */
-static int copy_obj_name(char *dst, const char *src)
+int ebpf_obj_name_copy(char *dst, const char *src)
 {
 	size_t len = strnlen(src, BPF_OBJ_NAME_LEN);
 	size_t i;
@@ -134,7 +152,7 @@ static int map_create(union bpf_attr *attr)
 	err = map_check_create_attr(attr);
 	if (err)
 		return err;
-	err = copy_obj_name(name, attr->map_name);
+	err = ebpf_obj_name_copy(name, attr->map_name);
 	if (err)
 		return err;
 
@@ -253,15 +271,21 @@ out_fd:
 struct bpf_command {
 	int (*handler)(union bpf_attr *attr);
 	size_t attr_used;	/* bytes of the attr the command may read */
+	/* instead of handler, for commands that write results into the attr */
+	int (*handler_out)(union bpf_attr *attr, union bpf_attr __user *uattr);
 };
 
 #define COMMAND(cmd, fn, last_field) \
 	[cmd] = { fn, offsetofend(union bpf_attr, last_field) }
+#define COMMAND_OUT(cmd, fn, last_field) \
+	[cmd] = { NULL, offsetofend(union bpf_attr, last_field), fn }
 
 static const struct bpf_command commands[] = {
 	COMMAND(BPF_MAP_CREATE, map_create, map_extra),
 	COMMAND(BPF_MAP_LOOKUP_ELEM, map_lookup_elem, flags),
 	COMMAND(BPF_MAP_UPDATE_ELEM, map_update_elem, flags),
+	COMMAND(BPF_PROG_LOAD, ebpf_prog_load, core_relo_rec_size),
+	COMMAND_OUT(BPF_PROG_TEST_RUN, ebpf_prog_test_run, test.batch_size),
 };
 
 SYSCALL_DEFINE3(bpf, int, cmd, union bpf_attr __user *, uattr,
@@ -277,11 +301,13 @@ SYSCALL_DEFINE3(bpf, int, cmd, union bpf_attr __user *, uattr,
 	if (err)
 		return err;
 
-	if (cmd < 0 || cmd >= ARRAY_SIZE(commands) || !commands[cmd].handler)
+	if (cmd < 0 || cmd >= ARRAY_SIZE(commands) || !commands[cmd].attr_used)
 		return -EINVAL;
 	command = &commands[cmd];
 	if (memchr_inv((u8 *)&attr + command->attr_used, 0,
 		       sizeof(attr) - command->attr_used))
 		return -EINVAL;
+	if (command->handler_out)
+		return command->handler_out(&attr, uattr);
 	return command->handler(&attr);
 }
