@@ -80,7 +80,8 @@ reference: reference-kernel guest
 GUEST_CC := gcc
 GUEST_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-isystem $(USR)/include -I$(REPO)/tools/lib/ebpf
-GUEST_DEPS := $(wildcard $(REPO)/tools/lib/ebpf/*.h)
+GUEST_DEPS := $(wildcard $(REPO)/tools/lib/ebpf/*.h) \
+	$(wildcard $(REPO)/tools/testing/selftests/bpf/*.h)
 TEST_SRCS := $(wildcard tools/testing/selftests/bpf/test_*.c)
 SAMPLE_SRCS := $(wildcard samples/bpf/*.c)
 GUEST_BINS := $(patsubst tools/testing/selftests/bpf/%.c,$(GUEST)/tests/%,$(TEST_SRCS)) \

@@ -3318,9 +3318,8 @@ static int explore(struct env *env)
 		err = step(env);
 		if (err < 0)
 			return err;
-		err = trail_add(env->cur, insn, env->step_slot);
-		if (err)
-			return err;
+		if (trail_add(env->cur, insn, env->step_slot))
+			return -ENOMEM;
 		if (env->log.level & LOG_EVERY) {
 			char buf[96];
 
