@@ -262,6 +262,11 @@ static bool vals_is_const(const struct vals *v)
 	return !v->b.unk;
 }
 
+static bool vals_is_zero(const struct vals *v)
+{
+	return vals_is_const(v) && !v->b.val;
+}
+
 static struct bounds vals_range(const struct vals *v, int width)
 {
 	if (width == 32)
@@ -829,6 +834,7 @@ struct checkpoint {
 	u32 insn;
 	u32 live;
 	u32 hits, misses;
+	bool parked;		/* open, but no longer compared against */
 	struct state st;
 };
 
@@ -876,6 +882,7 @@ struct env {
 	u32 npending;
 	struct hlist_head *open;	/* checkpoints still in progress */
 	struct hlist_head *done;	/* and those proven safe */
+	struct hlist_head parked;	/* open ones no longer searched */
 	u64 cp_bytes;
 	u32 checkpoints, peak_checkpoints;
 	u32 processed, id_gen, stack_depth;
@@ -997,6 +1004,14 @@ static int trail_add(struct state *st, u32 insn, s32 slot)
 	}
 	st->trail[st->trail_len++] = (struct step){ insn, slot };
 	return 0;
+}
+
+/* Where the jump at @i goes: gotol (BPF_JMP32 | BPF_JA) has it in imm. */
+static s64 jump_target(const struct bpf_insn *in, u32 i)
+{
+	if (in->code == (BPF_JMP32 | BPF_JA))
+		return (s64)i + in->imm + 1;
+	return (s64)i + in->off + 1;
 }
 
 /* ---- the log ------------------------------------------------------------
@@ -1155,7 +1170,8 @@ static void insn_str(const struct env *env, u32 i, char *buf, size_t n)
 		break;
 	default:
 		if (op == BPF_JA)
-			snprintf(buf, n, "goto pc%+d", in->off);
+			snprintf(buf, n, "goto pc%+lld",
+				 jump_target(in, i) - i - 1);
 		else if (op == BPF_EXIT)
 			snprintf(buf, n, "exit");
 		else if (op == BPF_CALL)
@@ -1243,12 +1259,12 @@ static void reg_str(const struct reg *r, char *buf, size_t n)
 	case K_VALUE_OR_NULL:
 		len += scnprintf(buf + len, n - len, "(%s,vs=%u,id=%u)",
 				 r->map->name, r->map->value_size, r->id);
-		if (reg_is_const(&(struct reg){ K_SCALAR, .v = r->v }, 0))
+		if (vals_is_zero(&r->v))
 			return;
 		len += scnprintf(buf + len, n - len, "+");
 		break;
 	case K_CTX:
-		if (reg_is_const(&(struct reg){ K_SCALAR, .v = r->v }, 0))
+		if (vals_is_zero(&r->v))
 			return;
 		len += scnprintf(buf + len, n - len, "+");
 		break;
@@ -1314,6 +1330,7 @@ static bool is_helper_call(const struct bpf_insn *in)
 {
 	return in->code == (BPF_JMP | BPF_CALL);
 }
+
 
 /* The map behind LD_IMM64's fd: one reference per program and map. */
 static int use_map(struct env *env, u32 i)
@@ -1412,20 +1429,22 @@ static int check_jmp_shape(struct env *env, const struct bpf_insn *in)
 	if (op > BPF_JSLE)
 		return reject(env, -EINVAL, "unknown jump operation %#x", op);
 	if (BPF_CLASS(in->code) == BPF_JMP32 &&
-	    (op == BPF_JA || op == BPF_CALL || op == BPF_EXIT))
+	    (op == BPF_CALL || op == BPF_EXIT))
 		return reject(env, -EINVAL, "unknown jump operation %#x", op);
 	switch (op) {
 	case BPF_JA:
+		/* goto has its offset in off, gotol (32-bit class) in imm */
+		if (x || in->src_reg || in->dst_reg ||
+		    (BPF_CLASS(in->code) == BPF_JMP ? in->imm : in->off))
+			return reject(env, -EINVAL, "goto uses reserved fields");
+		return 0;
 	case BPF_EXIT:
-		if (x || in->imm || in->src_reg || in->dst_reg ||
-		    (op == BPF_EXIT && in->off))
-			return reject(env, -EINVAL,
-				      "%s uses reserved fields",
-				      op == BPF_JA ? "goto" : "exit");
+		if (x || in->imm || in->src_reg || in->dst_reg || in->off)
+			return reject(env, -EINVAL, "exit uses reserved fields");
 		return 0;
 	case BPF_CALL:
-		if (in->src_reg == BPF_PSEUDO_CALL ||
-		    in->src_reg == BPF_PSEUDO_KFUNC_CALL)
+		if (!x && (in->src_reg == BPF_PSEUDO_CALL ||
+			   in->src_reg == BPF_PSEUDO_KFUNC_CALL))
 			return reject(env, -ENOTSUPP,
 				      "calls to %s are not supported",
 				      in->src_reg == BPF_PSEUDO_CALL ?
@@ -1524,11 +1543,11 @@ static int successors(const struct env *env, u32 i, s64 next[2])
 		next[0] = i + 1;
 		return 1;
 	case BPF_JA:
-		next[0] = (s64)i + in->off + 1;
+		next[0] = jump_target(in, i);
 		return 1;
 	}
 	next[0] = i + 1;
-	next[1] = (s64)i + in->off + 1;
+	next[1] = jump_target(in, i);
 	return 2;
 }
 
@@ -1834,7 +1853,8 @@ static int stack_write(struct env *env, s64 addr, int size,
 		return err;
 	s = stack_byte(env->cur, addr, &b);
 	if (s->bytes[0] == B_SPILL && !(b == 0 && size == SLOT_SIZE)) {
-		if (!env->leaks_ok)
+		/* unprivileged programs never break a whole register */
+		if (!env->leaks_ok && spill_size(s) == SLOT_SIZE)
 			return reject(env, -EACCES,
 				      "partial overwrite of the register spilled at fp%lld",
 				      addr - b);
@@ -1883,7 +1903,7 @@ static int stack_read(struct env *env, s64 addr, int size, struct reg *dst,
 
 		if (t == B_SPILL)
 			t = reg_is_const(&s->spill, 0) ? B_ZERO : B_MISC;
-		if (t == B_INVALID)
+		if (t == B_INVALID && !env->leaks_ok)
 			return reject(env, -EACCES,
 				      "read of uninitialized stack at fp%lld",
 				      addr - b + i);
@@ -1925,10 +1945,13 @@ static int stack_range(struct env *env, s64 lo, s64 hi, enum range_use use)
 				s->bytes[b] = B_MISC;
 			continue;
 		}
-		if (!s || s->bytes[b] == B_INVALID)
+		/* privileged programs may read what was never written */
+		if ((!s || s->bytes[b] == B_INVALID) && !env->leaks_ok)
 			return reject(env, -EACCES,
 				      "read of uninitialized stack at fp%lld",
 				      a);
+		if (!s)
+			continue;
 		if (use == RANGE_HELPER_READ && slot_has_ptr(s) &&
 		    !env->leaks_ok)
 			return reject(env, -EACCES,
@@ -1960,6 +1983,26 @@ static bool aligned(const struct reg *r, s16 off, int size)
 	return !((b.val | b.unk) & (size - 1));
 }
 
+/*
+ * Bytes [lo, end) of the stack, for an access of @size bytes: starting
+ * outside the stack is EACCES, reaching past its top EINVAL, as upstream.
+ */
+static int stack_bounds(struct env *env, u8 regno, s64 lo, s64 end,
+			s64 size)
+{
+	if (lo < -MAX_BPF_STACK || lo >= 0)
+		return reject(env, -EACCES,
+			      "R%d: %lld bytes at fp%+lld: out of the stack",
+			      regno, size, lo);
+	if (end > 0)
+		return reject(env, -EINVAL,
+			      "R%d: %lld bytes at fp%+lld: past the top of the stack",
+			      regno, size, lo);
+	env->stack_depth = max_t(u32, env->stack_depth,
+				 round_up(-lo, SLOT_SIZE));
+	return 0;
+}
+
 static int stack_access(struct env *env, struct mem_access *m,
 			const struct reg *base)
 {
@@ -1968,14 +2011,16 @@ static int stack_access(struct env *env, struct mem_access *m,
 	bool zero;
 	int err;
 
-	if (lo < -MAX_BPF_STACK || hi + m->size > 0)
-		return reject(env, -EACCES,
-			      "stack access of %d bytes at fp%+lld is out of bounds",
-			      m->size, lo < -MAX_BPF_STACK ? lo : hi);
 	if (!aligned(base, m->off, m->size))
 		return reject(env, -EACCES,
 			      "misaligned stack access of %d bytes at fp%+lld",
 			      m->size, lo);
+	if (base->v.smax >= MAX_VAR_OFF)
+		return reject(env, -EACCES,
+			      "R%d: unbounded variable stack offset", m->regno);
+	err = stack_bounds(env, m->regno, lo, hi + m->size, m->size);
+	if (err)
+		return err;
 	if (lo != hi) {
 		/* only privileged programs get here: see ptr_alu() */
 		if (m->type == BPF_READ) {
@@ -2050,7 +2095,7 @@ static int ctx_access(struct env *env, struct mem_access *m,
 	struct insn_info *info = &env->info[env->insn];
 	u32 field;
 
-	if (!reg_is_const(&(struct reg){ .kind = K_SCALAR, .v = base->v }, 0))
+	if (!vals_is_zero(&base->v))
 		return reject(env, -EACCES,
 			      "R%d is a moved context pointer: access the context at fixed offsets from its start",
 			      m->regno);
@@ -2245,15 +2290,15 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 		s64 c = off->v.b.val;
 
 		if (c <= -MAX_VAR_OFF || c >= MAX_VAR_OFF)
-			return reject(env, -EACCES,
+			return reject(env, -EINVAL,
 				      "R%d: offset %lld is too large for a %s pointer",
 				      dst, c, ptr_name(ptr));
 	} else if (off->v.smin == S64_MIN) {
-		return reject(env, -EACCES,
+		return reject(env, -EINVAL,
 			      "R%d: adding a scalar with no lower bound to a %s pointer",
 			      dst, ptr_name(ptr));
 	} else if (off->v.smin <= -MAX_VAR_OFF || off->v.smin >= MAX_VAR_OFF) {
-		return reject(env, -EACCES,
+		return reject(env, -EINVAL,
 			      "R%d: offset %lld is too large for a %s pointer",
 			      dst, off->v.smin, ptr_name(ptr));
 	} else if (!env->leaks_ok && off->v.smin < 0 && off->v.smax > 0) {
@@ -2265,7 +2310,7 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 	res = *ptr;
 	scalar_alu(&res.v, &off->v, op, 64);
 	if (res.v.smin <= -MAX_VAR_OFF || res.v.smin >= MAX_VAR_OFF)
-		return reject(env, -EACCES,
+		return reject(env, -EINVAL,
 			      "R%d: offset %lld is out of range for a %s pointer",
 			      dst, res.v.smin, ptr_name(ptr));
 
@@ -2293,13 +2338,15 @@ static void do_swap(struct reg *d, const struct bpf_insn *in)
 {
 	bool be = BPF_SRC(in->code) == BPF_TO_BE;
 	int bits = in->imm;
+	struct vals mask;
 	u64 x;
 
 	if (!vals_is_const(&d->v)) {
-		if (be || bits != 64)
+		mask = vals_const(GENMASK_ULL(bits - 1, 0));
+		if (be)
 			reg_scalar(d, vals_of_size(bits / 8));
-		else
-			d->id = 0;
+		else if (bits != 64)
+			scalar_alu(&d->v, &mask, BPF_AND, 64);
 		return;
 	}
 	x = d->v.b.val;
@@ -2623,6 +2670,21 @@ static struct state *fork_path(struct env *env, u32 target)
 	return st;
 }
 
+/*
+ * The side of a jump the state proves impossible may still run under
+ * speculative execution. As upstream, unprivileged programs must be safe
+ * on it too: explore it with what was known before the jump.
+ */
+static int speculate(struct env *env, u32 insn)
+{
+	struct state *st;
+
+	if (env->leaks_ok)
+		return 0;
+	st = fork_path(env, insn);
+	return IS_ERR(st) ? PTR_ERR(st) : 0;
+}
+
 static void null_one(struct reg *r, void *arg)
 {
 	if (r->kind == K_VALUE_OR_NULL)
@@ -2643,6 +2705,7 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 	bool k = BPF_SRC(in->code) == BPF_K && BPF_CLASS(in->code) == BPF_JMP;
 	u32 target = env->insn + in->off + 1;
 	struct state *other;
+	int err;
 
 	if (is_ptr(b) && !env->leaks_ok)
 		return reject(env, -EACCES,
@@ -2650,8 +2713,9 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 			      in->src_reg);
 	/* a map value pointer is never NULL */
 	if (k && eq && !in->imm && a->kind == K_VALUE) {
+		err = speculate(env, op == BPF_JNE ? env->insn + 1 : target);
 		env->insn = op == BPF_JNE ? target : env->insn + 1;
-		return 0;
+		return err;
 	}
 	/* checking a lookup result: NULL on one side, a value on the other */
 	if (k && eq && !in->imm && a->kind == K_VALUE_OR_NULL) {
@@ -2726,10 +2790,17 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 			state_free(other);
 		}
 	} else if (t_ok) {
+		err = speculate(env, env->insn + 1);
+		if (err)
+			return err;
 		t_ok = settle(env->cur, in->dst_reg, &ta) &&
 		       (!x || settle(env->cur, in->src_reg, &tb));
 		env->insn = target;
 		return t_ok ? 0 : 1;
+	} else if (f_ok) {
+		err = speculate(env, target);
+		if (err)
+			return err;
 	}
 	f_ok = f_ok && settle(env->cur, in->dst_reg, &fa) &&
 	       (!x || settle(env->cur, in->src_reg, &fb));
@@ -2752,24 +2823,27 @@ static int helper_mem(struct env *env, u8 regno, u64 min, u64 max,
 {
 	const struct reg *r = reg_at(env, regno);
 	s64 lo = r->v.smin, hi = r->v.smax;
+	int err;
 
 	switch (r->kind) {
 	case K_STACK:
-		if (lo < -MAX_BPF_STACK || hi + (s64)max > 0)
-			return reject(env, -EACCES,
-				      "R%d: %llu bytes at fp%+lld do not fit in the stack",
-				      regno, max, lo < -MAX_BPF_STACK ? lo : hi);
 		if (lo != hi && !env->leaks_ok)
 			return reject(env, -EACCES,
 				      "R%d: unprivileged programs may not use variable stack offsets",
 				      regno);
-		if (!write)
+		if (hi >= MAX_VAR_OFF)
+			return reject(env, -EACCES,
+				      "R%d: unbounded variable stack offset",
+				      regno);
+		err = stack_bounds(env, regno, lo, hi + max, max);
+		if (err)
+			return err;
+		/* a helper may fill less than a variable size: read it */
+		if (!write || min != max)
 			return stack_range(env, lo, hi + max,
 					   RANGE_HELPER_READ);
-		if (lo == hi && min)
-			return stack_range(env, lo, lo + min, RANGE_WRITE) ?:
-			       stack_range(env, lo + min, lo + max,
-					   RANGE_MAYBE_WRITE);
+		if (lo == hi)
+			return stack_range(env, lo, lo + max, RANGE_WRITE);
 		return stack_range(env, lo, hi + max, RANGE_MAYBE_WRITE);
 	case K_VALUE:
 		return value_access(env, &(struct mem_access){
@@ -2845,8 +2919,7 @@ static int helper_arg(struct env *env, const struct bpf_func_proto *fn,
 		return helper_mem(env, regno, meta->map->value_size,
 				  meta->map->value_size, false);
 	case ARG_PTR_TO_CTX:
-		if (r->kind != K_CTX || !reg_is_const(&(struct reg){
-				.kind = K_SCALAR, .v = r->v }, 0))
+		if (r->kind != K_CTX || !vals_is_zero(&r->v))
 			return reject(env, -EACCES,
 				      "R%d must be the context, unmoved", regno);
 		return 0;
@@ -2950,10 +3023,16 @@ static int do_ld(struct env *env, const struct bpf_insn *in)
 	}
 
 	/* packet loads: the skb is R6, R1-R5 are clobbered, R0 the value */
-	if (ctx->kind != K_CTX ||
-	    !reg_is_const(&(struct reg){ .kind = K_SCALAR, .v = ctx->v }, 0))
+	err = check_read(env, BPF_REG_6);
+	if (err)
+		return err;
+	if (ctx->kind != K_CTX)
 		return reject(env, -EINVAL,
-			      "packet loads need the unmoved context in R6");
+			      "packet loads need the context in R6, not a %s",
+			      kind_names[ctx->kind]);
+	if (!vals_is_zero(&ctx->v))
+		return reject(env, -EACCES,
+			      "packet loads need the context in R6 unmoved");
 	if (BPF_MODE(in->code) == BPF_IND) {
 		err = check_read(env, in->src_reg);
 		if (err)
@@ -3007,7 +3086,7 @@ static int step(struct env *env)
 		case BPF_EXIT:
 			return do_exit_insn(env);
 		case BPF_JA:
-			env->insn += in->off + 1;
+			env->insn = jump_target(in, env->insn);
 			return 0;
 		case BPF_CALL:
 			err = do_call(env, in);
@@ -3149,7 +3228,7 @@ static void checkpoint_free(struct env *env, struct checkpoint *cp)
 {
 	env->cp_bytes -= sizeof(*cp) + slots_size(cp->st.nslots);
 	env->checkpoints--;
-	hlist_del(&cp->node);
+	hlist_del_init(&cp->node);
 	kvfree(cp->st.slots);
 	kvfree(cp->st.trail);
 	kfree(cp);
@@ -3191,13 +3270,20 @@ static void path_done(struct env *env, struct state *st)
 {
 	struct checkpoint *cp = st->parent;
 
+	struct checkpoint *parent;
+
 	while (cp && !--cp->live) {
-		hlist_del(&cp->node);
-		hlist_add_head(&cp->node, &env->done[cp->insn]);
-		kvfree(cp->st.trail);
-		cp->st.trail = NULL;
-		cp->st.trail_len = 0;
-		cp = cp->parent;
+		parent = cp->parent;
+		if (cp->parked) {
+			checkpoint_free(env, cp);
+		} else {
+			hlist_del(&cp->node);
+			hlist_add_head(&cp->node, &env->done[cp->insn]);
+			kvfree(cp->st.trail);
+			cp->st.trail = NULL;
+			cp->st.trail_len = 0;
+		}
+		cp = parent;
 	}
 	state_free(st);
 }
@@ -3213,13 +3299,19 @@ static int visit(struct env *env, u32 insn)
 	struct hlist_node *tmp;
 	bool looping = false;
 
-	hlist_for_each_entry(cp, &env->open[insn], node) {
+	hlist_for_each_entry_safe(cp, tmp, &env->open[insn], node) {
 		/* an open checkpoint here is on this very path: a loop */
 		looping = true;
 		if (state_covers(env, &cp->st, env->cur, insn, true))
 			return reject(env, -EINVAL,
 				      "infinite loop: the state at %u repeats",
 				      insn);
+		/* an old iteration: keep it for the path, stop comparing */
+		if (++cp->misses > 8) {
+			hlist_del(&cp->node);
+			hlist_add_head(&cp->node, &env->parked);
+			cp->parked = true;
+		}
 	}
 	hlist_for_each_entry_safe(cp, tmp, &env->done[insn], node) {
 		if (state_covers(env, &cp->st, env->cur, insn, false)) {
@@ -3482,7 +3574,7 @@ static int rewrite(struct env *env)
 	struct bpf_prog *prog;
 	u32 *pos, i, len = 0;
 	s64 off;
-	int n, err = 0;
+	int err = 0;
 
 	pos = kvmalloc_array(env->len + 1, sizeof(*pos), GFP_KERNEL_ACCOUNT);
 	if (!pos)
@@ -3505,16 +3597,23 @@ static int rewrite(struct env *env)
 		if (i > 0 && is_ldimm64(&env->insns[i - 1]) &&
 		    (env->info[i - 1].flags & I_SEEN))
 			continue;
-		n = rewrite_insn(env, i, insns + pos[i]);
+		rewrite_insn(env, i, insns + pos[i]);
 		if (!is_jump(&env->insns[i]) || !(env->info[i].flags & I_SEEN))
 			continue;
-		off = (s64)pos[i + env->insns[i].off + 1] - pos[i] - 1;
-		if (off != (s16)off) {
+		/* gotol becomes goto where the offset fits */
+		off = (s64)pos[jump_target(&env->insns[i], i)] - pos[i] - 1;
+		if (insns[pos[i]].code == (BPF_JMP32 | BPF_JA) &&
+		    off == (s16)off)
+			insns[pos[i]] = BPF_JMP_A(off);
+		else if (insns[pos[i]].code == (BPF_JMP32 | BPF_JA))
+			insns[pos[i]].imm = off;
+		else if (off == (s16)off)
+			insns[pos[i]].off = off;
+		else
 			err = reject(env, -ERANGE,
 				     "%u: the rewritten jump does not reach", i);
+		if (err)
 			goto out;
-		}
-		insns[pos[i]].off = off;
 	}
 
 	prog = env->prog;
@@ -3581,6 +3680,8 @@ static void free_env(struct env *env)
 	struct hlist_node *tmp;
 	u32 i;
 
+	hlist_for_each_entry_safe(cp, tmp, &env->parked, node)
+		checkpoint_free(env, cp);
 	if (env->open) {
 		for (i = 0; i < env->len; i++) {
 			hlist_for_each_entry_safe(cp, tmp, &env->open[i], node)
