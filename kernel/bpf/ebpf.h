@@ -21,6 +21,13 @@ extern const struct bpf_map_ops ebpf_array_map_ops;
 void *ebpf_map_area_alloc(u64 size, int numa_node);
 int ebpf_obj_name_copy(char *dst, const char *src);
 
+/*
+ * What bpf(2) returns, as upstream does, for a valid request using a
+ * feature this kernel lacks: the kernel-internal "not supported" errno,
+ * 524, which user space tells from EINVAL.
+ */
+#define EBPF_UNSUPPORTED	524
+
 /* A counted reference to the map behind a file descriptor, and its end. */
 struct bpf_map *ebpf_map_get(u32 ufd);
 void map_put(struct bpf_map *map);
@@ -49,7 +56,7 @@ int ebpf_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr);
  * func_proto() returns the helper @id for programs of this type, NULL
  * if there is none. upstream_helpers lists the helpers upstream offers
  * the type (ids, zero-terminated): a program calling one of those this
- * kernel lacks is refused with ENOTSUPP rather than EINVAL.
+ * kernel lacks is refused with EBPF_UNSUPPORTED rather than EINVAL.
  */
 #define EBPF_CTX_PATCH_MAX	8
 

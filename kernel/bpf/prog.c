@@ -194,7 +194,7 @@ int ebpf_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr)
 	if (IS_ERR(prog))
 		return PTR_ERR(prog);
 	type = prog_type(prog->type);
-	err = -ENOTSUPP;
+	err = -EBPF_UNSUPPORTED;
 	if (type->test_run)
 		err = type->test_run(prog, attr, uattr);
 	ebpf_prog_put(prog);

@@ -41,27 +41,25 @@ struct skb_mirror {
 	u8 ksize;
 };
 
-#define MIRROR(ufield, kfield) {					\
-	offsetof(struct __sk_buff, ufield),				\
-	offsetof(struct sk_buff, kfield),				\
-	sizeof_field(struct sk_buff, kfield)				\
-}
+#define UOFF(f)		offsetof(struct __sk_buff, f)
+#define KOFF(f)		offsetof(struct sk_buff, f)
+#define KSIZE(f)	sizeof_field(struct sk_buff, f)
 
 static const struct skb_mirror skb_mirrors[] = {
-	MIRROR(len, len),
-	MIRROR(mark, mark),
-	MIRROR(queue_mapping, queue_mapping),
-	MIRROR(protocol, protocol),
-	MIRROR(vlan_tci, vlan_tci),
-	MIRROR(vlan_proto, vlan_proto),
-	MIRROR(priority, priority),
-	MIRROR(ingress_ifindex, skb_iif),
-	MIRROR(hash, hash),
+	{ UOFF(len), KOFF(len), KSIZE(len) },
+	{ UOFF(mark), KOFF(mark), KSIZE(mark) },
+	{ UOFF(queue_mapping), KOFF(queue_mapping), KSIZE(queue_mapping) },
+	{ UOFF(protocol), KOFF(protocol), KSIZE(protocol) },
+	{ UOFF(vlan_tci), KOFF(vlan_tci), KSIZE(vlan_tci) },
+	{ UOFF(vlan_proto), KOFF(vlan_proto), KSIZE(vlan_proto) },
+	{ UOFF(priority), KOFF(priority), KSIZE(priority) },
+	{ UOFF(ingress_ifindex), KOFF(skb_iif), KSIZE(skb_iif) },
+	{ UOFF(hash), KOFF(hash), KSIZE(hash) },
 #ifdef CONFIG_NET_SCHED
-	MIRROR(tc_index, tc_index),
+	{ UOFF(tc_index), KOFF(tc_index), KSIZE(tc_index) },
 #endif
 #if defined(CONFIG_NET_RX_BUSY_POLL) || defined(CONFIG_XPS)
-	MIRROR(napi_id, napi_id),
+	{ UOFF(napi_id), KOFF(napi_id), KSIZE(napi_id) },
 #endif
 };
 

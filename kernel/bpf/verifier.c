@@ -7,8 +7,8 @@
  *
  * 1. Shape. Every instruction is decoded once: known opcode, no reserved
  *    field set, registers in range, jumps inside the program and never
- *    into the second half of a 64-bit immediate load, no fall-through
- *    past the end. Map file descriptors in LD_IMM64 become map
+ *    into the second half of a 64-bit immediate load, no running off
+ *    the end. Map file descriptors in LD_IMM64 become map
  *    references. A depth-first walk of the control-flow graph finds
  *    unreachable code and back edges (loops, refused to unprivileged
  *    programs). A backward data-flow pass computes which registers are
@@ -71,7 +71,7 @@
 #include "ebpf.h"
 
 /* Offsets and sizes a pointer may ever carry, as upstream. */
-#define MAX_VAR_OFF		(1 << 29)
+#define MAX_VAR_OFF		((s64)BIT(29))
 #define MAX_USED_MAPS		64
 /* Paths waiting to be explored. */
 #define MAX_PENDING		8192
@@ -79,9 +79,9 @@
 #define MAX_CHECKPOINT_BYTES	(64 << 20)
 #define SLOT_SIZE		8
 /* log_level bits, as in the uapi's description of the log */
-#define LOG_PATH		1	/* the failing path */
-#define LOG_EVERY		2	/* every instruction */
-#define LOG_STATS		4
+#define LOG_PATH		BIT(0)	/* the failing path */
+#define LOG_EVERY		BIT(1)	/* every instruction */
+#define LOG_STATS		BIT(2)
 /* the kind of an argument or return type, without its flags */
 #define KIND_OF(t)		((t) & (BIT(BPF_BASE_TYPE_BITS) - 1))
 #define MAX_SLOTS		(MAX_BPF_STACK / SLOT_SIZE)
@@ -474,10 +474,12 @@ static struct bounds range_add(struct bounds a, struct bounds b, int width)
 
 static struct bounds range_sub(struct bounds a, struct bounds b, int width)
 {
+	bool lo_under = a.umin < b.umax, hi_under = a.umax < b.umin;
 	struct bounds r = range_any(width);
 	s64 lo, hi;
 
-	if ((a.umin < b.umax) == (a.umax < b.umin)) {
+	/* both ends wrapping alike keep the range in one piece */
+	if (lo_under == hi_under) {
 		r.umin = (a.umin - b.umax) & width_umax(width);
 		r.umax = (a.umax - b.umin) & width_umax(width);
 	}
@@ -541,7 +543,7 @@ static struct bounds range_or(struct bounds a, struct bounds b, int width)
 }
 
 static struct bounds range_shift(struct bounds a, u8 op, u64 lo, u64 hi,
-				int width)
+				 int width)
 {
 	struct bounds r = range_any(width);
 
@@ -713,8 +715,8 @@ static void alu_width(u8 op, const struct vals *a, const struct vals *b,
 		if (lo != hi)
 			break;
 		if (op == BPF_LSH)
-			*rb = bits_low((struct bits){ ba.val << lo,
-						      ba.unk << lo }, width);
+			*rb = bits_low((struct bits){ ba.val << lo, ba.unk << lo },
+				       width);
 		else if (op == BPF_RSH)
 			*rb = (struct bits){ ba.val >> lo, ba.unk >> lo };
 		else if (width == 64)
@@ -744,8 +746,8 @@ static void scalar_alu(struct vals *d, const struct vals *s, u8 op, int width)
 	alu_width(op, d, s, width, &r, &b);
 	if (width == 64 && alu_low_closed(op)) {
 		alu_width(op, d, s, 32, &r32, &b32);
-		if (!bits_meet(&b, (struct bits){ b32.val,
-						  b32.unk | GENMASK_ULL(63, 32) }))
+		b32.unk |= GENMASK_ULL(63, 32);
+		if (!bits_meet(&b, b32))
 			b = bits_any();
 	} else {
 		r32 = range_any(32);
@@ -1054,35 +1056,59 @@ static __printf(3, 4) int reject(struct env *env, int err, const char *fmt,
 	return err;
 }
 
-#define HELPER_NAME(x) [BPF_FUNC_##x] = #x
-static const char * const helper_names[] = {
+#define HELPER_NAME(x) { BPF_FUNC_##x, #x }
+static const struct {
+	int id;
+	const char *name;
+} helper_names[] = {
 	__BPF_FUNC_MAPPER(HELPER_NAME)
 };
 
 static const char *helper_name(s32 id)
 {
-	if (id >= 0 && id < ARRAY_SIZE(helper_names) && helper_names[id])
-		return helper_names[id];
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(helper_names); i++)
+		if (helper_names[i].id == id)
+			return helper_names[i].name;
 	return "unknown";
 }
 
 static const char * const alu_ops[16] = {
-	[BPF_ADD >> 4] = "+=", [BPF_SUB >> 4] = "-=", [BPF_MUL >> 4] = "*=",
-	[BPF_DIV >> 4] = "/=", [BPF_OR >> 4] = "|=", [BPF_AND >> 4] = "&=",
-	[BPF_LSH >> 4] = "<<=", [BPF_RSH >> 4] = ">>=", [BPF_NEG >> 4] = "neg",
-	[BPF_MOD >> 4] = "%=", [BPF_XOR >> 4] = "^=", [BPF_MOV >> 4] = "=",
-	[BPF_ARSH >> 4] = "s>>=", [BPF_END >> 4] = "endian",
+	[BPF_ADD >> 4] = "+=",
+	[BPF_SUB >> 4] = "-=",
+	[BPF_MUL >> 4] = "*=",
+	[BPF_DIV >> 4] = "/=",
+	[BPF_OR >> 4] = "|=",
+	[BPF_AND >> 4] = "&=",
+	[BPF_LSH >> 4] = "<<=",
+	[BPF_RSH >> 4] = ">>=",
+	[BPF_NEG >> 4] = "neg",
+	[BPF_MOD >> 4] = "%=",
+	[BPF_XOR >> 4] = "^=",
+	[BPF_MOV >> 4] = "=",
+	[BPF_ARSH >> 4] = "s>>=",
+	[BPF_END >> 4] = "endian",
 };
 
 static const char * const jmp_ops[16] = {
-	[BPF_JEQ >> 4] = "==", [BPF_JGT >> 4] = ">", [BPF_JGE >> 4] = ">=",
-	[BPF_JSET >> 4] = "&", [BPF_JNE >> 4] = "!=", [BPF_JSGT >> 4] = "s>",
-	[BPF_JSGE >> 4] = "s>=", [BPF_JLT >> 4] = "<", [BPF_JLE >> 4] = "<=",
-	[BPF_JSLT >> 4] = "s<", [BPF_JSLE >> 4] = "s<=",
+	[BPF_JEQ >> 4] = "==",
+	[BPF_JGT >> 4] = ">",
+	[BPF_JGE >> 4] = ">=",
+	[BPF_JSET >> 4] = "&",
+	[BPF_JNE >> 4] = "!=",
+	[BPF_JSGT >> 4] = "s>",
+	[BPF_JSGE >> 4] = "s>=",
+	[BPF_JLT >> 4] = "<",
+	[BPF_JLE >> 4] = "<=",
+	[BPF_JSLT >> 4] = "s<",
+	[BPF_JSLE >> 4] = "s<=",
 };
 
 static const char * const size_names[4] = {
-	[BPF_W >> 3] = "u32", [BPF_H >> 3] = "u16", [BPF_B >> 3] = "u8",
+	[BPF_W >> 3] = "u32",
+	[BPF_H >> 3] = "u16",
+	[BPF_B >> 3] = "u8",
 	[BPF_DW >> 3] = "u64",
 };
 
@@ -1331,7 +1357,6 @@ static bool is_helper_call(const struct bpf_insn *in)
 	return in->code == (BPF_JMP | BPF_CALL);
 }
 
-
 /* The map behind LD_IMM64's fd: one reference per program and map. */
 static int use_map(struct env *env, u32 i)
 {
@@ -1379,7 +1404,7 @@ static int check_ldimm64(struct env *env, u32 i)
 	case BPF_PSEUDO_MAP_IDX_VALUE:
 	case BPF_PSEUDO_BTF_ID:
 	case BPF_PSEUDO_FUNC:
-		return reject(env, -ENOTSUPP,
+		return reject(env, -EBPF_UNSUPPORTED,
 			      "64-bit immediate kind %d is not supported",
 			      in->src_reg);
 	}
@@ -1445,7 +1470,7 @@ static int check_jmp_shape(struct env *env, const struct bpf_insn *in)
 	case BPF_CALL:
 		if (!x && (in->src_reg == BPF_PSEUDO_CALL ||
 			   in->src_reg == BPF_PSEUDO_KFUNC_CALL))
-			return reject(env, -ENOTSUPP,
+			return reject(env, -EBPF_UNSUPPORTED,
 				      "calls to %s are not supported",
 				      in->src_reg == BPF_PSEUDO_CALL ?
 				      "BPF functions" : "kernel functions");
@@ -1778,19 +1803,28 @@ static u32 new_id(struct env *env)
 	return ++env->id_gen;
 }
 
-/* Give @fn to every copy of the value behind @id, spilled ones too. */
-static void for_each_copy(struct state *st, u32 id,
-			  void (*fn)(struct reg *r, void *arg), void *arg)
+/*
+ * The next copy of the value behind @id, spilled ones too, from *@pos
+ * (registers first, then stack slots); NULL after the last.
+ */
+static struct reg *next_copy(struct state *st, u32 id, u32 *pos)
 {
-	u32 i;
+	struct reg *r;
 
-	for (i = 0; i < MAX_BPF_REG; i++)
-		if (st->regs[i].id == id)
-			fn(&st->regs[i], arg);
-	for (i = 0; i < st->nslots; i++)
-		if (st->slots[i].bytes[0] == B_SPILL &&
-		    st->slots[i].spill.id == id)
-			fn(&st->slots[i].spill, arg);
+	for (; *pos < MAX_BPF_REG + st->nslots; (*pos)++) {
+		if (*pos < MAX_BPF_REG) {
+			r = &st->regs[*pos];
+		} else {
+			r = &st->slots[*pos - MAX_BPF_REG].spill;
+			if (st->slots[*pos - MAX_BPF_REG].bytes[0] != B_SPILL)
+				continue;
+		}
+		if (r->id == id) {
+			(*pos)++;
+			return r;
+		}
+	}
+	return NULL;
 }
 
 /* ---- pass 2: the stack ---------------------------------------------- */
@@ -2515,10 +2549,11 @@ static bool refine(struct vals *a, struct vals *b, u8 op, int width)
 
 	switch (op) {
 	case BPF_JEQ:
-		ra.umin = rb.umin = max(ra.umin, rb.umin);
-		ra.umax = rb.umax = min(ra.umax, rb.umax);
-		ra.smin = rb.smin = max(ra.smin, rb.smin);
-		ra.smax = rb.smax = min(ra.smax, rb.smax);
+		ra.umin = max(ra.umin, rb.umin);
+		ra.umax = min(ra.umax, rb.umax);
+		ra.smin = max(ra.smin, rb.smin);
+		ra.smax = min(ra.smax, rb.smax);
+		rb = ra;
 		meet = ba;
 		if (!bits_meet(&meet, bb))
 			return false;
@@ -2625,30 +2660,20 @@ static bool vals_meet(struct vals *v, const struct vals *w)
 	return bits_meet(&v->b, w->b) && vals_tighten(v);
 }
 
-struct meet_arg {
-	const struct vals *v;
-	bool ok;
-};
-
-static void meet_one(struct reg *r, void *arg)
-{
-	struct meet_arg *m = arg;
-
-	m->ok &= vals_meet(&r->v, m->v);
-}
-
 /* What a jump taught about register @regno, given to all its copies. */
 static bool settle(struct state *st, u8 regno, const struct vals *v)
 {
-	struct reg *r = &st->regs[regno];
-	struct meet_arg m = { v, true };
+	struct reg *r = &st->regs[regno], *c;
+	u32 id = r->id, pos = 0;
+	bool ok = true;
 
-	if (!r->id) {
+	if (!id) {
 		r->v = *v;
 		return true;
 	}
-	for_each_copy(st, r->id, meet_one, &m);
-	return m.ok;
+	while ((c = next_copy(st, id, &pos)))
+		ok &= vals_meet(&c->v, v);
+	return ok;
 }
 
 /* Queue the path that continues at @target from a copy of this state. */
@@ -2685,16 +2710,20 @@ static int speculate(struct env *env, u32 insn)
 	return IS_ERR(st) ? PTR_ERR(st) : 0;
 }
 
-static void null_one(struct reg *r, void *arg)
+/* After a NULL check of the lookup result @id: NULL or a value. */
+static void null_checked(struct state *st, u32 id, bool null)
 {
-	if (r->kind == K_VALUE_OR_NULL)
-		reg_scalar(r, vals_const(0));
-}
+	struct reg *r;
+	u32 pos = 0;
 
-static void nonnull_one(struct reg *r, void *arg)
-{
-	if (r->kind == K_VALUE_OR_NULL)
-		r->kind = K_VALUE;
+	while ((r = next_copy(st, id, &pos))) {
+		if (r->kind != K_VALUE_OR_NULL)
+			continue;
+		if (null)
+			reg_scalar(r, vals_const(0));
+		else
+			r->kind = K_VALUE;
+	}
 }
 
 static int ptr_branch(struct env *env, const struct bpf_insn *in,
@@ -2724,10 +2753,8 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 		other = fork_path(env, target);
 		if (IS_ERR(other))
 			return PTR_ERR(other);
-		for_each_copy(other, id, op == BPF_JEQ ? null_one : nonnull_one,
-			      NULL);
-		for_each_copy(env->cur, id,
-			      op == BPF_JEQ ? nonnull_one : null_one, NULL);
+		null_checked(other, id, op == BPF_JEQ);
+		null_checked(env->cur, id, op != BPF_JEQ);
 		env->insn++;
 		return 0;
 	}
@@ -2935,7 +2962,7 @@ static int helper_arg(struct env *env, const struct bpf_func_proto *fn,
 	case ARG_CONST_SIZE_OR_ZERO:
 		return 0;
 	}
-	return reject(env, -ENOTSUPP, "helper argument kind %u", arg);
+	return reject(env, -EBPF_UNSUPPORTED, "helper argument kind %u", arg);
 }
 
 static int do_call(struct env *env, const struct bpf_insn *in)
@@ -2951,7 +2978,7 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 				      in->imm);
 		for (up = env->type->upstream_helpers; up && *up; up++)
 			if (*up == in->imm)
-				return reject(env, -ENOTSUPP,
+				return reject(env, -EBPF_UNSUPPORTED,
 					      "helper %s#%d is not supported by this kernel",
 					      helper_name(in->imm), in->imm);
 		return reject(env, -EINVAL,
@@ -2970,8 +2997,9 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 	}
 	if (meta.map) {
 		bool prog_array = meta.map->map_type == BPF_MAP_TYPE_PROG_ARRAY;
+		bool tail_call = in->imm == BPF_FUNC_tail_call;
 
-		if (prog_array != (in->imm == BPF_FUNC_tail_call))
+		if (prog_array != tail_call)
 			return reject(env, -EINVAL,
 				      "map %s (type %u) cannot be used with %s",
 				      meta.map->name, meta.map->map_type,
@@ -2994,7 +3022,7 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 		reg_at(env, BPF_REG_0)->id = new_id(env);
 		break;
 	default:
-		return reject(env, -ENOTSUPP, "helper return kind %u",
+		return reject(env, -EBPF_UNSUPPORTED, "helper return kind %u",
 			      fn->ret_type);
 	}
 	return 0;
@@ -3769,7 +3797,7 @@ int ebpf_verify(struct bpf_prog **pprog, const struct ebpf_prog_type *type,
 		vlog(env, "%s\n", env->err);
 	if (!err)
 		err = rewrite(env);
-	vlog(env, "processed %u insns (limit %u), %u checkpoints at most, stack depth %u, %llu usec\n",
+	vlog(env, "processed %u insns (limit %u), %u checkpoints, stack %u, %llu us\n",
 	     env->processed, BPF_COMPLEXITY_LIMIT_INSNS,
 	     env->peak_checkpoints, env->stack_depth,
 	     div_u64(ktime_get_ns() - start, NSEC_PER_USEC));

@@ -13,6 +13,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 #ifndef __NR_bpf
 #define __NR_bpf 321
 /* ---- programs ------------------------------------------------------ */
@@ -129,12 +133,17 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define CALL(fn)		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, fn)
 #define EXIT()			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
-#define LDI64(d, v)							\
-	INSN(BPF_LD | BPF_IMM | BPF_DW, d, 0, 0, (uint32_t)(uint64_t)(v)), \
-	INSN(0, 0, 0, 0, (uint32_t)((uint64_t)(v) >> 32))
+/* Several instructions where one is expected, for two-slot loads. */
+#define INSNS(...)		__VA_ARGS__
+
+/* LDI64(dst, value) */
+#define LDI64(d, ...)							\
+	INSNS(INSN(BPF_LD | BPF_IMM | BPF_DW, d, 0, 0,			\
+		   (uint32_t)(uint64_t)(__VA_ARGS__)),			\
+	      INSN(0, 0, 0, 0, (uint32_t)((uint64_t)(__VA_ARGS__) >> 32)))
 #define LDMAP(d, fd)							\
-	INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_FD, 0, fd),	\
-	INSN(0, 0, 0, 0, 0)
+	INSNS(INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_FD, 0, fd), \
+	      INSN(0, 0, 0, 0, 0))
 #define LDABS(sz, i)		INSN(BPF_LD | BPF_ABS | (sz), 0, 0, 0, i)
 #define LDIND(sz, s, i)		INSN(BPF_LD | BPF_IND | (sz), 0, s, 0, i)
 
@@ -303,12 +312,17 @@ enum { R0, R1, R2, R3, R4, R5, R6, R7, R8, R9, R10 };
 #define CALL(fn)		INSN(BPF_JMP | BPF_CALL, 0, 0, 0, fn)
 #define EXIT()			INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
 
-#define LDI64(d, v)							\
-	INSN(BPF_LD | BPF_IMM | BPF_DW, d, 0, 0, (uint32_t)(uint64_t)(v)), \
-	INSN(0, 0, 0, 0, (uint32_t)((uint64_t)(v) >> 32))
+/* Several instructions where one is expected, for two-slot loads. */
+#define INSNS(...)		__VA_ARGS__
+
+/* LDI64(dst, value) */
+#define LDI64(d, ...)							\
+	INSNS(INSN(BPF_LD | BPF_IMM | BPF_DW, d, 0, 0,			\
+		   (uint32_t)(uint64_t)(__VA_ARGS__)),			\
+	      INSN(0, 0, 0, 0, (uint32_t)((uint64_t)(__VA_ARGS__) >> 32)))
 #define LDMAP(d, fd)							\
-	INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_FD, 0, fd),	\
-	INSN(0, 0, 0, 0, 0)
+	INSNS(INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_FD, 0, fd), \
+	      INSN(0, 0, 0, 0, 0))
 #define LDABS(sz, i)		INSN(BPF_LD | BPF_ABS | (sz), 0, 0, 0, i)
 #define LDIND(sz, s, i)		INSN(BPF_LD | BPF_IND | (sz), 0, s, 0, i)
 

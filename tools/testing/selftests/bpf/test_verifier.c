@@ -129,7 +129,7 @@ static void close_maps(void)
 {
 	size_t k;
 
-	for (k = 0; k < sizeof(map_fds) / sizeof(map_fds[0]); k++) {
+	for (k = 0; k < ARRAY_SIZE(map_fds); k++) {
 		if (map_fds[k] >= 0)
 			close(map_fds[k]);
 		map_fds[k] = -1;
@@ -148,7 +148,7 @@ static int drop_privileges(void)
 
 	if (syscall(SYS_capget, &hdr, data))
 		return -1;
-	for (i = 0; i < sizeof(caps) / sizeof(caps[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
 		data[caps[i] / 32].effective &= ~(1U << (caps[i] % 32));
 		data[caps[i] / 32].permitted &= ~(1U << (caps[i] % 32));
 	}
@@ -616,7 +616,7 @@ static void map_held_by_program(void)
 
 	expect_ok(ebpf_map_update(map, &key, &value, 0));
 	fd = expect_ok(ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, insns,
-				      sizeof(insns) / sizeof(insns[0]), NULL,
+				      ARRAY_SIZE(insns), NULL,
 				      0));
 	close(map);
 	make_packet(data, sizeof(data));
@@ -700,7 +700,7 @@ static void test_run_ctx(void)
 	int fd;
 
 	fd = expect_ok(ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, insns,
-				      sizeof(insns) / sizeof(insns[0]), NULL,
+				      ARRAY_SIZE(insns), NULL,
 				      0));
 	make_packet(data, sizeof(data));
 	memset(&attr, 0, sizeof(attr));
@@ -760,12 +760,12 @@ static void tail_calls(void)
 					  2, NULL, 0));
 	log_buf[0] = 0;
 	fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, caller,
-			    sizeof(caller) / sizeof(caller[0]), log_buf,
+			    ARRAY_SIZE(caller), log_buf,
 			    sizeof(log_buf));
 	if (fd < 0)
 		tap_fail("caller refused: %s\n%s", strerror(errno), log_buf);
 	make_packet(data, sizeof(data));
-	/* slot 0 is empty: the call falls through */
+	/* slot 0 is empty: the program goes on after the call */
 	expect_ok(ebpf_prog_test_run(fd, data, 64, &retval, NULL, 1));
 	expect_eq(retval, 7);
 	expect_ok(ebpf_map_update(progs, &key, &target, 0));
@@ -795,8 +795,7 @@ static void tail_call_map_types(void)
 	expect_errno(ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, with_array, 5,
 				    NULL, 0), EINVAL);
 	expect_errno(ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, lookup_progs,
-				    sizeof(lookup_progs) /
-				    sizeof(lookup_progs[0]), NULL, 0), EINVAL);
+				    ARRAY_SIZE(lookup_progs), NULL, 0), EINVAL);
 	close(array);
 	close(progs);
 }
@@ -865,7 +864,7 @@ int main(int argc, char **argv)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup();
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct vcase *c = &cases[i];
 
 		if (filter && !strstr(c->name, filter))
