@@ -1074,42 +1074,14 @@ static const char *helper_name(s32 id)
 	return "unknown";
 }
 
-static const char * const alu_ops[16] = {
-	[BPF_ADD >> 4] = "+=",
-	[BPF_SUB >> 4] = "-=",
-	[BPF_MUL >> 4] = "*=",
-	[BPF_DIV >> 4] = "/=",
-	[BPF_OR >> 4] = "|=",
-	[BPF_AND >> 4] = "&=",
-	[BPF_LSH >> 4] = "<<=",
-	[BPF_RSH >> 4] = ">>=",
-	[BPF_NEG >> 4] = "neg",
-	[BPF_MOD >> 4] = "%=",
-	[BPF_XOR >> 4] = "^=",
-	[BPF_MOV >> 4] = "=",
-	[BPF_ARSH >> 4] = "s>>=",
-	[BPF_END >> 4] = "endian",
+/* Operators as C writes them, by BPF_OP() >> 4; "" for what is not one. */
+static const char alu_sym[16][4] = {
+	"+", "-", "*", "/", "|", "&", "<<", ">>", "", "%", "^", "", "s>>",
 };
 
-static const char * const jmp_ops[16] = {
-	[BPF_JEQ >> 4] = "==",
-	[BPF_JGT >> 4] = ">",
-	[BPF_JGE >> 4] = ">=",
-	[BPF_JSET >> 4] = "&",
-	[BPF_JNE >> 4] = "!=",
-	[BPF_JSGT >> 4] = "s>",
-	[BPF_JSGE >> 4] = "s>=",
-	[BPF_JLT >> 4] = "<",
-	[BPF_JLE >> 4] = "<=",
-	[BPF_JSLT >> 4] = "s<",
-	[BPF_JSLE >> 4] = "s<=",
-};
-
-static const char * const size_names[4] = {
-	[BPF_W >> 3] = "u32",
-	[BPF_H >> 3] = "u16",
-	[BPF_B >> 3] = "u8",
-	[BPF_DW >> 3] = "u64",
+static const char jmp_sym[16][4] = {
+	"", "==", ">", ">=", "&", "!=", "s>", "s>=", "", "", "<", "<=", "s<",
+	"s<=",
 };
 
 static const char *atomic_name(s32 imm)
@@ -1132,10 +1104,11 @@ static void insn_str(const struct env *env, u32 i, char *buf, size_t n)
 {
 	const struct bpf_insn *in = &env->insns[i];
 	u8 cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
-	const char *sz = size_names[BPF_SIZE(in->code) >> 3];
+	char sz[4];
 	char r = cls == BPF_ALU || cls == BPF_JMP32 ? 'w' : 'r';
 	char src[16];
 
+	snprintf(sz, sizeof(sz), "u%d", bpf_size_to_bytes(BPF_SIZE(in->code)) * 8);
 	if (BPF_SRC(in->code) == BPF_X)
 		snprintf(src, sizeof(src), "%c%d", r, in->src_reg);
 	else
@@ -1152,8 +1125,8 @@ static void insn_str(const struct env *env, u32 i, char *buf, size_t n)
 				 BPF_SRC(in->code) == BPF_TO_BE ? "be" : "le",
 				 in->imm, in->dst_reg);
 		else
-			snprintf(buf, n, "%c%d %s %s", r, in->dst_reg,
-				 alu_ops[op >> 4] ?: "?", src);
+			snprintf(buf, n, "%c%d %s= %s", r, in->dst_reg,
+				 op == BPF_MOV ? "" : alu_sym[op >> 4], src);
 		break;
 	case BPF_LDX:
 		snprintf(buf, n, "r%d = *(%s *)(r%d %+d)", in->dst_reg, sz,
@@ -1176,8 +1149,8 @@ static void insn_str(const struct env *env, u32 i, char *buf, size_t n)
 				 in->dst_reg, in->off, in->src_reg);
 		else
 			snprintf(buf, n, "lock *(%s *)(r%d %+d) %s= r%d", sz,
-				 in->dst_reg, in->off,
-				 alu_ops[in->imm >> 4] ?: "?", in->src_reg);
+				 in->dst_reg, in->off, alu_sym[in->imm >> 4],
+				 in->src_reg);
 		break;
 	case BPF_LD:
 		if (BPF_MODE(in->code) == BPF_ABS)
@@ -1205,7 +1178,7 @@ static void insn_str(const struct env *env, u32 i, char *buf, size_t n)
 				 in->imm);
 		else
 			snprintf(buf, n, "if %c%d %s %s goto pc%+d", r,
-				 in->dst_reg, jmp_ops[op >> 4] ?: "?", src,
+				 in->dst_reg, jmp_sym[op >> 4], src,
 				 in->off);
 	}
 }
@@ -2292,7 +2265,7 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 	if (op != BPF_ADD && op != BPF_SUB)
 		return reject(env, -EACCES,
 			      "R%d: only + and - work on pointers, not %s",
-			      dst, alu_ops[op >> 4]);
+			      dst, alu_sym[op >> 4]);
 	if (is_ptr(d) && is_ptr(s)) {
 		/* the distance between two pointers is a plain number */
 		if (op == BPF_SUB && env->leaks_ok) {
