@@ -90,7 +90,15 @@ GUEST_BINS := $(patsubst tools/testing/selftests/bpf/%.c,$(GUEST)/tests/%,$(TEST
 guest: kernel
 	@$(MAKE) -s guest-bins
 
+# Upstream's test_verifier, built from the base tree (not test_*: the
+# suite script host/guest/suites/test_upstream_verifier.sh runs it).
+UPSTREAM_TV := $(GUEST)/tests/upstream_test_verifier
+GUEST_BINS += $(UPSTREAM_TV)
+
 guest-bins: $(GUEST_BINS)
+
+$(UPSTREAM_TV): $(BASE)/.base-version $(HOST)/build-upstream-test-verifier.sh
+	@$(HOST)/build-upstream-test-verifier.sh $(BASE) $(B) $@
 
 $(GUEST)/tests/%: tools/testing/selftests/bpf/%.c $(GUEST_DEPS)
 	@mkdir -p $(@D)

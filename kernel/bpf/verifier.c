@@ -1325,6 +1325,15 @@ static bool is_cond_jump(const struct bpf_insn *in)
 	       op != BPF_CALL && op != BPF_EXIT;
 }
 
+/* goto, gotol or a conditional jump */
+static bool is_jump(const struct bpf_insn *in)
+{
+	u8 cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+
+	return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL &&
+	       op != BPF_EXIT;
+}
+
 static bool is_helper_call(const struct bpf_insn *in)
 {
 	return in->code == (BPF_JMP | BPF_CALL);
@@ -1595,10 +1604,13 @@ static int check_cfg(struct env *env)
 			if (next[k] != i + 1 ||
 			    is_cond_jump(&env->insns[i]))
 				env->info[next[k]].flags |= I_PRUNE;
-			if (color[next[k]] == ACTIVE && !env->loops_ok) {
+			/* a loop closes with a jump, never by running on */
+			if (color[next[k]] == ACTIVE &&
+			    (!env->loops_ok || !is_jump(&env->insns[i]))) {
 				err = reject(env, -EINVAL,
-					     "%u: back-edge to %lld: loops need CAP_BPF",
-					     i, next[k]);
+					     "%u: back-edge to %lld%s", i, next[k],
+					     env->loops_ok ? " by falling through" :
+					     ": loops need CAP_BPF");
 				goto out;
 			}
 			if (color[next[k]] == FRESH) {
@@ -2045,10 +2057,12 @@ static int stack_access(struct env *env, struct mem_access *m,
 	if (m->type == BPF_READ)
 		return stack_read(env, lo, m->size, m->dst, &env->step_slot);
 	if (m->atomic) {
-		err = stack_read(env, lo, m->size, &old, &env->step_slot);
+		/* what a fetch gets back is what a load would */
+		err = stack_read(env, lo, m->size, m->dst ?: &old,
+				 &env->step_slot);
 		if (err)
 			return err;
-		if (is_ptr(&old))
+		if (is_ptr(m->dst ?: &old) && !env->leaks_ok)
 			return reject(env, -EACCES,
 				      "atomic operation on the pointer spilled at fp%lld",
 				      lo);
@@ -2147,6 +2161,11 @@ static int check_mem(struct env *env, struct mem_access *m)
 		return reject(env, -EACCES,
 			      "R%d may be NULL: compare it with 0 before the access",
 			      m->regno);
+	case K_MAP:
+		/* upstream reads struct bpf_map through BTF, which we lack */
+		return reject(env, -EBPF_UNSUPPORTED,
+			      "R%d: access to the map itself is not supported",
+			      m->regno);
 	default:
 		return reject(env, -EACCES, "R%d is a %s, not a pointer to memory",
 			      m->regno, kind_names[base->kind]);
@@ -2210,9 +2229,10 @@ static int do_store(struct env *env, const struct bpf_insn *in)
 static int do_atomic(struct env *env, const struct bpf_insn *in)
 {
 	int size = bpf_size_to_bytes(BPF_SIZE(in->code));
+	struct reg old;
 	struct mem_access m = {
 		.regno = in->dst_reg, .off = in->off, .size = size,
-		.type = BPF_WRITE, .atomic = true,
+		.type = BPF_WRITE, .atomic = true, .dst = &old,
 	};
 	u8 out = in->imm == BPF_CMPXCHG ? BPF_REG_0 : in->src_reg;
 	int err;
@@ -2230,10 +2250,11 @@ static int do_atomic(struct env *env, const struct bpf_insn *in)
 	err = check_mem(env, &m);
 	if (err)
 		return err;
+	/* fetching ones give back the old value */
 	if (in->imm == BPF_CMPXCHG || (in->imm & BPF_FETCH)) {
 		err = check_write(env, out);
 		if (!err)
-			reg_scalar(reg_at(env, out), vals_of_size(size));
+			*reg_at(env, out) = old;
 	}
 	return err;
 }
@@ -2278,6 +2299,11 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 	if (!is_ptr(d) && op == BPF_SUB)
 		return reject(env, -EACCES,
 			      "R%d: subtracting a pointer from a scalar", dst);
+	/* as upstream, for the JITs: add a negative offset instead */
+	if (op == BPF_SUB && ptr->kind == K_STACK)
+		return reject(env, -EACCES,
+			      "R%d: subtraction from a stack pointer; add a negative offset",
+			      dst);
 
 	switch (ptr->kind) {
 	case K_VALUE_OR_NULL:
@@ -3442,13 +3468,6 @@ path_end:
 /* The most instructions one instruction becomes. */
 #define REWRITE_MAX	(EBPF_CTX_PATCH_MAX + 2)
 
-static bool is_jump(const struct bpf_insn *in)
-{
-	u8 cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
-
-	return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_CALL &&
-	       op != BPF_EXIT;
-}
 
 /* A context access becomes an access to the kernel object. */
 static int rewrite_ctx(struct env *env, const struct bpf_insn *in,
