@@ -1,0 +1,24 @@
+#!/bin/bash
+# The project's style gates: checkpatch --strict on every file we add
+# and every patch of the series, and sparse on the objects we build.
+#
+# usage: check.sh REPO SRC OBJ
+set -uo pipefail
+repo=$1 src=$2 obj=$3
+cd "$repo"
+fail=0
+tops=$(ls -d arch Documentation include kernel lib net samples tools 2>/dev/null)
+files=$(git ls-files -co --exclude-standard -- $tops | grep -E '\.(c|h)$|Makefile$|Kconfig$')
+echo "  CHECKPATCH files"
+# shellcheck disable=SC2086
+"$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types \
+	--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f $files || fail=1
+echo "  CHECKPATCH patches"
+for p in patches/*.patch; do
+	"$src/scripts/checkpatch.pl" --strict --no-tree --terse \
+		--ignore FILE_PATH_CHANGES "$p" || fail=1
+done
+echo "  SPARSE  kernel/bpf"
+make -s -C "$src" O="$obj" ARCH=x86_64 C=2 kernel/bpf/ 2>&1 | tee "$obj/.sparse.log"
+! grep -qE 'warning:|error:' "$obj/.sparse.log" || fail=1
+exit $fail
