@@ -379,86 +379,38 @@ union bpf_cell {
 	};
 };
 
-/* The operations for an opcode, by size or by operand source and width. */
-#define BPF_ALU_OPS(X, name, code)					\
-	X(name##64_X, BPF_ALU64 | (code) | BPF_X)			\
-	X(name##64_K, BPF_ALU64 | (code) | BPF_K)			\
-	X(name##32_X, BPF_ALU | (code) | BPF_X)				\
-	X(name##32_K, BPF_ALU | (code) | BPF_K)
-#define BPF_JMP_OPS(X, name, code)					\
-	X(name##_X, BPF_JMP | (code) | BPF_X)				\
-	X(name##_K, BPF_JMP | (code) | BPF_K)				\
-	X(name##32_X, BPF_JMP32 | (code) | BPF_X)			\
-	X(name##32_K, BPF_JMP32 | (code) | BPF_K)
-#define BPF_MEM_OPS(X, name, code)					\
-	X(name##_B, (code) | BPF_B)					\
-	X(name##_H, (code) | BPF_H)					\
-	X(name##_W, (code) | BPF_W)					\
-	X(name##_DW, (code) | BPF_DW)
-
-/* Operations an opcode alone selects. */
-#define BPF_OPCODE_OPS(X)						\
-	BPF_ALU_OPS(X, ADD, BPF_ADD)					\
-	BPF_ALU_OPS(X, SUB, BPF_SUB)					\
-	BPF_ALU_OPS(X, MUL, BPF_MUL)					\
-	BPF_ALU_OPS(X, DIV, BPF_DIV)					\
-	BPF_ALU_OPS(X, MOD, BPF_MOD)					\
-	BPF_ALU_OPS(X, OR, BPF_OR)					\
-	BPF_ALU_OPS(X, AND, BPF_AND)					\
-	BPF_ALU_OPS(X, XOR, BPF_XOR)					\
-	BPF_ALU_OPS(X, LSH, BPF_LSH)					\
-	BPF_ALU_OPS(X, RSH, BPF_RSH)					\
-	BPF_ALU_OPS(X, ARSH, BPF_ARSH)					\
-	BPF_ALU_OPS(X, MOV, BPF_MOV)					\
-	X(NEG64, BPF_ALU64 | BPF_NEG)					\
-	X(NEG32, BPF_ALU | BPF_NEG)					\
-	X(JA, BPF_JMP | BPF_JA)						\
-	BPF_JMP_OPS(X, JEQ, BPF_JEQ)					\
-	BPF_JMP_OPS(X, JNE, BPF_JNE)					\
-	BPF_JMP_OPS(X, JSET, BPF_JSET)					\
-	BPF_JMP_OPS(X, JGT, BPF_JGT)					\
-	BPF_JMP_OPS(X, JGE, BPF_JGE)					\
-	BPF_JMP_OPS(X, JLT, BPF_JLT)					\
-	BPF_JMP_OPS(X, JLE, BPF_JLE)					\
-	BPF_JMP_OPS(X, JSGT, BPF_JSGT)					\
-	BPF_JMP_OPS(X, JSGE, BPF_JSGE)					\
-	BPF_JMP_OPS(X, JSLT, BPF_JSLT)					\
-	BPF_JMP_OPS(X, JSLE, BPF_JSLE)					\
-	X(CALL, BPF_JMP | BPF_CALL)					\
-	X(TAIL_CALL, BPF_JMP | BPF_TAIL_CALL)				\
-	X(EXIT, BPF_JMP | BPF_EXIT)					\
-	BPF_MEM_OPS(X, LDX, BPF_LDX | BPF_MEM)				\
-	BPF_MEM_OPS(X, PROBE, BPF_LDX | BPF_PROBE_MEM)			\
-	BPF_MEM_OPS(X, ST, BPF_ST | BPF_MEM)				\
-	BPF_MEM_OPS(X, STX, BPF_STX | BPF_MEM)				\
-	X(LD_IMM64, BPF_LD | BPF_IMM | BPF_DW)				\
-	X(NOSPEC, BPF_ST | BPF_NOSPEC)
-
-#define BPF_ATOMIC_OPS(X, name)						\
-	X(name##_W) X(name##_DW) X(name##_FETCH_W) X(name##_FETCH_DW)
-
-/* Operations that also depend on the imm or src_reg field. */
-#define BPF_TRANSLATED_OPS(X)						\
-	X(TRAP)								\
-	X(SWAB16) X(SWAB32) X(SWAB64)					\
-	X(CALL_SUBPROG)							\
-	BPF_ATOMIC_OPS(X, ATOMIC_ADD)					\
-	BPF_ATOMIC_OPS(X, ATOMIC_AND)					\
-	BPF_ATOMIC_OPS(X, ATOMIC_OR)					\
-	BPF_ATOMIC_OPS(X, ATOMIC_XOR)					\
-	X(XCHG_W) X(XCHG_DW) X(CMPXCHG_W) X(CMPXCHG_DW)
-
-#define BPF_OP_ENUM(name, ...)	OP_##name,
-enum bpf_op {
-	OP_NONE,		/* not an instruction: translation fails */
-	BPF_OPCODE_OPS(BPF_OP_ENUM)
-	BPF_TRANSLATED_OPS(BPF_OP_ENUM)
-	NR_BPF_OPS
-};
-
-#define BPF_OP_OF_CODE(name, code)	[code] = OP_##name,
-static const u8 bpf_op_of_code[256] = {
-	BPF_OPCODE_OPS(BPF_OP_OF_CODE)
+/*
+ * The interpreter's handlers are numbered by opcode where the opcode
+ * alone says what to do, and past the opcodes where translation also
+ * looks at imm or src_reg.
+ */
+enum {
+	HANDLER_TRAP = 256,
+	HANDLER_SWAB16,
+	HANDLER_SWAB32,
+	HANDLER_SWAB64,
+	HANDLER_CALL_SUBPROG,
+	HANDLER_ADD_W,
+	HANDLER_ADD_DW,
+	HANDLER_AND_W,
+	HANDLER_AND_DW,
+	HANDLER_OR_W,
+	HANDLER_OR_DW,
+	HANDLER_XOR_W,
+	HANDLER_XOR_DW,
+	HANDLER_FETCH_ADD_W,
+	HANDLER_FETCH_ADD_DW,
+	HANDLER_FETCH_AND_W,
+	HANDLER_FETCH_AND_DW,
+	HANDLER_FETCH_OR_W,
+	HANDLER_FETCH_OR_DW,
+	HANDLER_FETCH_XOR_W,
+	HANDLER_FETCH_XOR_DW,
+	HANDLER_XCHG_W,
+	HANDLER_XCHG_DW,
+	HANDLER_CMPXCHG_W,
+	HANDLER_CMPXCHG_DW,
+	NR_HANDLERS
 };
 
 typedef u64 (*bpf_helper_t)(u64, u64, u64, u64, u64);
@@ -478,28 +430,198 @@ static const union bpf_cell *bpf_prog_cells(const struct bpf_prog *fp)
 	return (const void *)fp + bpf_cells_offset(fp->len);
 }
 
+static __always_inline u64 bpf_mod64(u64 x, u64 y)
+{
+	u64 rem;
+
+	div64_u64_rem(x, y, &rem);
+	return rem;
+}
+
+/* A faulting load reads 0, as bpf_probe_read_kernel() would. */
+static u64 bpf_probe_load(const void *src, u32 size)
+{
+	union {
+		u8 b;
+		u16 h;
+		u32 w;
+		u64 dw;
+	} val;
+
+	if (copy_from_kernel_nofault(&val, src, size))
+		return 0;
+	switch (size) {
+	case 1:
+		return val.b;
+	case 2:
+		return val.h;
+	case 4:
+		return val.w;
+	}
+	return val.dw;
+}
+
 #define R(n)		regs[BPF_REG_##n]
 #define DST		regs[pc->dst]
 #define SRC		regs[pc->src]
 #define IMM		pc->imm
 #define AT(base)	((void *)(unsigned long)((base) + pc->off))
-#define NEXT		goto *(++pc)->op
-#define JUMP_IF(cond)	do { if (cond) pc += pc->off; NEXT; } while (0)
+#define BRANCH(cond)	((cond) ? pc->off : 0)
 
 /*
  * Run the cells from pc with r1-r5 as arguments, return r0. Called with
  * pc == NULL it returns its table of handlers instead, for translation:
- * handler addresses are only valid in this one copy of the function,
- * hence noinline and __noclone.
+ * a handler's address is only valid in this one copy of the function,
+ * hence noinline and __noclone. Each handler ends by jumping to the next.
  */
 static noinline __noclone u64 bpf_run(const union bpf_cell *pc, u64 r1, u64 r2,
 				      u64 r3, u64 r4, u64 r5)
 {
-#define BPF_OP_LABEL(name, ...)	[OP_##name] = &&name,
-	static const void * const handlers[NR_BPF_OPS] = {
-		[OP_NONE] = &&TRAP,
-		BPF_OPCODE_OPS(BPF_OP_LABEL)
-		BPF_TRANSLATED_OPS(BPF_OP_LABEL)
+	static const void * const handlers[NR_HANDLERS] = {
+		[BPF_ALU64 | BPF_ADD | BPF_X] = &&ADD64_X,
+		[BPF_ALU64 | BPF_ADD | BPF_K] = &&ADD64_K,
+		[BPF_ALU | BPF_ADD | BPF_X] = &&ADD32_X,
+		[BPF_ALU | BPF_ADD | BPF_K] = &&ADD32_K,
+		[BPF_ALU64 | BPF_SUB | BPF_X] = &&SUB64_X,
+		[BPF_ALU64 | BPF_SUB | BPF_K] = &&SUB64_K,
+		[BPF_ALU | BPF_SUB | BPF_X] = &&SUB32_X,
+		[BPF_ALU | BPF_SUB | BPF_K] = &&SUB32_K,
+		[BPF_ALU64 | BPF_MUL | BPF_X] = &&MUL64_X,
+		[BPF_ALU64 | BPF_MUL | BPF_K] = &&MUL64_K,
+		[BPF_ALU | BPF_MUL | BPF_X] = &&MUL32_X,
+		[BPF_ALU | BPF_MUL | BPF_K] = &&MUL32_K,
+		[BPF_ALU64 | BPF_DIV | BPF_X] = &&DIV64_X,
+		[BPF_ALU64 | BPF_DIV | BPF_K] = &&DIV64_K,
+		[BPF_ALU | BPF_DIV | BPF_X] = &&DIV32_X,
+		[BPF_ALU | BPF_DIV | BPF_K] = &&DIV32_K,
+		[BPF_ALU64 | BPF_MOD | BPF_X] = &&MOD64_X,
+		[BPF_ALU64 | BPF_MOD | BPF_K] = &&MOD64_K,
+		[BPF_ALU | BPF_MOD | BPF_X] = &&MOD32_X,
+		[BPF_ALU | BPF_MOD | BPF_K] = &&MOD32_K,
+		[BPF_ALU64 | BPF_OR | BPF_X] = &&OR64_X,
+		[BPF_ALU64 | BPF_OR | BPF_K] = &&OR64_K,
+		[BPF_ALU | BPF_OR | BPF_X] = &&OR32_X,
+		[BPF_ALU | BPF_OR | BPF_K] = &&OR32_K,
+		[BPF_ALU64 | BPF_AND | BPF_X] = &&AND64_X,
+		[BPF_ALU64 | BPF_AND | BPF_K] = &&AND64_K,
+		[BPF_ALU | BPF_AND | BPF_X] = &&AND32_X,
+		[BPF_ALU | BPF_AND | BPF_K] = &&AND32_K,
+		[BPF_ALU64 | BPF_XOR | BPF_X] = &&XOR64_X,
+		[BPF_ALU64 | BPF_XOR | BPF_K] = &&XOR64_K,
+		[BPF_ALU | BPF_XOR | BPF_X] = &&XOR32_X,
+		[BPF_ALU | BPF_XOR | BPF_K] = &&XOR32_K,
+		[BPF_ALU64 | BPF_LSH | BPF_X] = &&LSH64_X,
+		[BPF_ALU64 | BPF_LSH | BPF_K] = &&LSH64_K,
+		[BPF_ALU | BPF_LSH | BPF_X] = &&LSH32_X,
+		[BPF_ALU | BPF_LSH | BPF_K] = &&LSH32_K,
+		[BPF_ALU64 | BPF_RSH | BPF_X] = &&RSH64_X,
+		[BPF_ALU64 | BPF_RSH | BPF_K] = &&RSH64_K,
+		[BPF_ALU | BPF_RSH | BPF_X] = &&RSH32_X,
+		[BPF_ALU | BPF_RSH | BPF_K] = &&RSH32_K,
+		[BPF_ALU64 | BPF_ARSH | BPF_X] = &&ARSH64_X,
+		[BPF_ALU64 | BPF_ARSH | BPF_K] = &&ARSH64_K,
+		[BPF_ALU | BPF_ARSH | BPF_X] = &&ARSH32_X,
+		[BPF_ALU | BPF_ARSH | BPF_K] = &&ARSH32_K,
+		[BPF_ALU64 | BPF_MOV | BPF_X] = &&MOV64_X,
+		[BPF_ALU64 | BPF_MOV | BPF_K] = &&MOV64_K,
+		[BPF_ALU | BPF_MOV | BPF_X] = &&MOV32_X,
+		[BPF_ALU | BPF_MOV | BPF_K] = &&MOV32_K,
+		[BPF_ALU64 | BPF_NEG] = &&NEG64,
+		[BPF_ALU | BPF_NEG] = &&NEG32,
+		[HANDLER_SWAB16] = &&SWAB16,
+		[HANDLER_SWAB32] = &&SWAB32,
+		[HANDLER_SWAB64] = &&SWAB64,
+
+		[BPF_JMP | BPF_JA] = &&JA,
+		[BPF_JMP | BPF_JEQ | BPF_X] = &&JEQ_X,
+		[BPF_JMP | BPF_JEQ | BPF_K] = &&JEQ_K,
+		[BPF_JMP32 | BPF_JEQ | BPF_X] = &&JEQ32_X,
+		[BPF_JMP32 | BPF_JEQ | BPF_K] = &&JEQ32_K,
+		[BPF_JMP | BPF_JNE | BPF_X] = &&JNE_X,
+		[BPF_JMP | BPF_JNE | BPF_K] = &&JNE_K,
+		[BPF_JMP32 | BPF_JNE | BPF_X] = &&JNE32_X,
+		[BPF_JMP32 | BPF_JNE | BPF_K] = &&JNE32_K,
+		[BPF_JMP | BPF_JSET | BPF_X] = &&JSET_X,
+		[BPF_JMP | BPF_JSET | BPF_K] = &&JSET_K,
+		[BPF_JMP32 | BPF_JSET | BPF_X] = &&JSET32_X,
+		[BPF_JMP32 | BPF_JSET | BPF_K] = &&JSET32_K,
+		[BPF_JMP | BPF_JGT | BPF_X] = &&JGT_X,
+		[BPF_JMP | BPF_JGT | BPF_K] = &&JGT_K,
+		[BPF_JMP32 | BPF_JGT | BPF_X] = &&JGT32_X,
+		[BPF_JMP32 | BPF_JGT | BPF_K] = &&JGT32_K,
+		[BPF_JMP | BPF_JGE | BPF_X] = &&JGE_X,
+		[BPF_JMP | BPF_JGE | BPF_K] = &&JGE_K,
+		[BPF_JMP32 | BPF_JGE | BPF_X] = &&JGE32_X,
+		[BPF_JMP32 | BPF_JGE | BPF_K] = &&JGE32_K,
+		[BPF_JMP | BPF_JLT | BPF_X] = &&JLT_X,
+		[BPF_JMP | BPF_JLT | BPF_K] = &&JLT_K,
+		[BPF_JMP32 | BPF_JLT | BPF_X] = &&JLT32_X,
+		[BPF_JMP32 | BPF_JLT | BPF_K] = &&JLT32_K,
+		[BPF_JMP | BPF_JLE | BPF_X] = &&JLE_X,
+		[BPF_JMP | BPF_JLE | BPF_K] = &&JLE_K,
+		[BPF_JMP32 | BPF_JLE | BPF_X] = &&JLE32_X,
+		[BPF_JMP32 | BPF_JLE | BPF_K] = &&JLE32_K,
+		[BPF_JMP | BPF_JSGT | BPF_X] = &&JSGT_X,
+		[BPF_JMP | BPF_JSGT | BPF_K] = &&JSGT_K,
+		[BPF_JMP32 | BPF_JSGT | BPF_X] = &&JSGT32_X,
+		[BPF_JMP32 | BPF_JSGT | BPF_K] = &&JSGT32_K,
+		[BPF_JMP | BPF_JSGE | BPF_X] = &&JSGE_X,
+		[BPF_JMP | BPF_JSGE | BPF_K] = &&JSGE_K,
+		[BPF_JMP32 | BPF_JSGE | BPF_X] = &&JSGE32_X,
+		[BPF_JMP32 | BPF_JSGE | BPF_K] = &&JSGE32_K,
+		[BPF_JMP | BPF_JSLT | BPF_X] = &&JSLT_X,
+		[BPF_JMP | BPF_JSLT | BPF_K] = &&JSLT_K,
+		[BPF_JMP32 | BPF_JSLT | BPF_X] = &&JSLT32_X,
+		[BPF_JMP32 | BPF_JSLT | BPF_K] = &&JSLT32_K,
+		[BPF_JMP | BPF_JSLE | BPF_X] = &&JSLE_X,
+		[BPF_JMP | BPF_JSLE | BPF_K] = &&JSLE_K,
+		[BPF_JMP32 | BPF_JSLE | BPF_X] = &&JSLE32_X,
+		[BPF_JMP32 | BPF_JSLE | BPF_K] = &&JSLE32_K,
+		[BPF_JMP | BPF_CALL] = &&CALL,
+		[HANDLER_CALL_SUBPROG] = &&CALL_SUBPROG,
+		[BPF_JMP | BPF_TAIL_CALL] = &&TAIL_CALL,
+		[BPF_JMP | BPF_EXIT] = &&EXIT,
+
+		[BPF_LDX | BPF_MEM | BPF_B] = &&LDX_B,
+		[BPF_LDX | BPF_MEM | BPF_H] = &&LDX_H,
+		[BPF_LDX | BPF_MEM | BPF_W] = &&LDX_W,
+		[BPF_LDX | BPF_MEM | BPF_DW] = &&LDX_DW,
+		[BPF_LDX | BPF_PROBE_MEM | BPF_B] = &&PROBE_B,
+		[BPF_LDX | BPF_PROBE_MEM | BPF_H] = &&PROBE_H,
+		[BPF_LDX | BPF_PROBE_MEM | BPF_W] = &&PROBE_W,
+		[BPF_LDX | BPF_PROBE_MEM | BPF_DW] = &&PROBE_DW,
+		[BPF_ST | BPF_MEM | BPF_B] = &&ST_B,
+		[BPF_ST | BPF_MEM | BPF_H] = &&ST_H,
+		[BPF_ST | BPF_MEM | BPF_W] = &&ST_W,
+		[BPF_ST | BPF_MEM | BPF_DW] = &&ST_DW,
+		[BPF_STX | BPF_MEM | BPF_B] = &&STX_B,
+		[BPF_STX | BPF_MEM | BPF_H] = &&STX_H,
+		[BPF_STX | BPF_MEM | BPF_W] = &&STX_W,
+		[BPF_STX | BPF_MEM | BPF_DW] = &&STX_DW,
+		[BPF_LD | BPF_IMM | BPF_DW] = &&LD_IMM64,
+		[BPF_ST | BPF_NOSPEC] = &&NOSPEC,
+
+		[HANDLER_ADD_W] = &&ADD_W,
+		[HANDLER_ADD_DW] = &&ADD_DW,
+		[HANDLER_AND_W] = &&AND_W,
+		[HANDLER_AND_DW] = &&AND_DW,
+		[HANDLER_OR_W] = &&OR_W,
+		[HANDLER_OR_DW] = &&OR_DW,
+		[HANDLER_XOR_W] = &&XOR_W,
+		[HANDLER_XOR_DW] = &&XOR_DW,
+		[HANDLER_FETCH_ADD_W] = &&FETCH_ADD_W,
+		[HANDLER_FETCH_ADD_DW] = &&FETCH_ADD_DW,
+		[HANDLER_FETCH_AND_W] = &&FETCH_AND_W,
+		[HANDLER_FETCH_AND_DW] = &&FETCH_AND_DW,
+		[HANDLER_FETCH_OR_W] = &&FETCH_OR_W,
+		[HANDLER_FETCH_OR_DW] = &&FETCH_OR_DW,
+		[HANDLER_FETCH_XOR_W] = &&FETCH_XOR_W,
+		[HANDLER_FETCH_XOR_DW] = &&FETCH_XOR_DW,
+		[HANDLER_XCHG_W] = &&XCHG_W,
+		[HANDLER_XCHG_DW] = &&XCHG_DW,
+		[HANDLER_CMPXCHG_W] = &&CMPXCHG_W,
+		[HANDLER_CMPXCHG_DW] = &&CMPXCHG_DW,
+		[HANDLER_TRAP] = &&TRAP,
 	};
 	/* Programs never read stack they did not write: skip auto-init. */
 	u64 stack[MAX_BPF_STACK / sizeof(u64)] __uninitialized;
@@ -514,136 +636,188 @@ static noinline __noclone u64 bpf_run(const union bpf_cell *pc, u64 r1, u64 r2,
 		return (unsigned long)handlers;
 	goto *pc->op;
 
-#define ALU(name, op)							\
-	name##64_X:	DST = DST op SRC;			NEXT;	\
-	name##64_K:	DST = DST op (u64)IMM;			NEXT;	\
-	name##32_X:	DST = (u32)DST op (u32)SRC;		NEXT;	\
-	name##32_K:	DST = (u32)DST op (u32)IMM;		NEXT;
-	ALU(ADD, +)
-	ALU(SUB, -)
-	ALU(MUL, *)
-	ALU(OR, |)
-	ALU(AND, &)
-	ALU(XOR, ^)
+	/* 32-bit results are the low halves of 64-bit ones, zero-extended. */
+ADD64_X:	DST += SRC;				goto *(++pc)->op;
+ADD64_K:	DST += (u64)IMM;			goto *(++pc)->op;
+ADD32_X:	DST = (u32)(DST + SRC);			goto *(++pc)->op;
+ADD32_K:	DST = (u32)(DST + IMM);			goto *(++pc)->op;
+SUB64_X:	DST -= SRC;				goto *(++pc)->op;
+SUB64_K:	DST -= (u64)IMM;			goto *(++pc)->op;
+SUB32_X:	DST = (u32)(DST - SRC);			goto *(++pc)->op;
+SUB32_K:	DST = (u32)(DST - IMM);			goto *(++pc)->op;
+MUL64_X:	DST *= SRC;				goto *(++pc)->op;
+MUL64_K:	DST *= (u64)IMM;			goto *(++pc)->op;
+MUL32_X:	DST = (u32)(DST * SRC);			goto *(++pc)->op;
+MUL32_K:	DST = (u32)(DST * IMM);			goto *(++pc)->op;
+OR64_X:		DST |= SRC;				goto *(++pc)->op;
+OR64_K:		DST |= (u64)IMM;			goto *(++pc)->op;
+OR32_X:		DST = (u32)(DST | SRC);			goto *(++pc)->op;
+OR32_K:		DST = (u32)(DST | IMM);			goto *(++pc)->op;
+AND64_X:	DST &= SRC;				goto *(++pc)->op;
+AND64_K:	DST &= (u64)IMM;			goto *(++pc)->op;
+AND32_X:	DST = (u32)(DST & SRC);			goto *(++pc)->op;
+AND32_K:	DST = (u32)(DST & IMM);			goto *(++pc)->op;
+XOR64_X:	DST ^= SRC;				goto *(++pc)->op;
+XOR64_K:	DST ^= (u64)IMM;			goto *(++pc)->op;
+XOR32_X:	DST = (u32)(DST ^ SRC);			goto *(++pc)->op;
+XOR32_K:	DST = (u32)(DST ^ IMM);			goto *(++pc)->op;
+MOV64_X:	DST = SRC;				goto *(++pc)->op;
+MOV64_K:	DST = (u64)IMM;				goto *(++pc)->op;
+MOV32_X:	DST = (u32)SRC;				goto *(++pc)->op;
+MOV32_K:	DST = (u32)IMM;				goto *(++pc)->op;
+NEG64:		DST = -DST;				goto *(++pc)->op;
+NEG32:		DST = (u32)-DST;			goto *(++pc)->op;
+SWAB16:		DST = swab16(DST);			goto *(++pc)->op;
+SWAB32:		DST = swab32(DST);			goto *(++pc)->op;
+SWAB64:		DST = swab64(DST);			goto *(++pc)->op;
 
-	/* Counts in registers are masked; immediates were at translation. */
-#define SHIFT(name, op, t64, t32)					\
-	name##64_X:	DST = (t64)DST op (SRC & 63);		NEXT;	\
-	name##64_K:	DST = (t64)DST op IMM;			NEXT;	\
-	name##32_X:	DST = (u32)((t32)DST op (SRC & 31));	NEXT;	\
-	name##32_K:	DST = (u32)((t32)DST op IMM);		NEXT;
-	SHIFT(LSH, <<, u64, u32)
-	SHIFT(RSH, >>, u64, u32)
-	SHIFT(ARSH, >>, s64, s32)
+	/* Register shift counts are masked; immediate ones were translated. */
+LSH64_X:	DST <<= SRC & 63;			goto *(++pc)->op;
+LSH64_K:	DST <<= IMM;				goto *(++pc)->op;
+LSH32_X:	DST = (u32)(DST << (SRC & 31));		goto *(++pc)->op;
+LSH32_K:	DST = (u32)(DST << IMM);		goto *(++pc)->op;
+RSH64_X:	DST >>= SRC & 63;			goto *(++pc)->op;
+RSH64_K:	DST >>= IMM;				goto *(++pc)->op;
+RSH32_X:	DST = (u32)DST >> (SRC & 31);		goto *(++pc)->op;
+RSH32_K:	DST = (u32)DST >> IMM;			goto *(++pc)->op;
+ARSH64_X:	DST = (s64)DST >> (SRC & 63);		goto *(++pc)->op;
+ARSH64_K:	DST = (s64)DST >> IMM;			goto *(++pc)->op;
+ARSH32_X:	DST = (u32)((s32)DST >> (SRC & 31));	goto *(++pc)->op;
+ARSH32_K:	DST = (u32)((s32)DST >> IMM);		goto *(++pc)->op;
 
-	/* A zero immediate divisor was translated away. */
-DIV64_X:	DST = SRC ? div64_u64(DST, SRC) : 0;			NEXT;
-DIV64_K:	DST = div64_u64(DST, (u64)IMM);				NEXT;
-DIV32_X:	DST = (u32)SRC ? (u32)DST / (u32)SRC : 0;		NEXT;
-DIV32_K:	DST = (u32)DST / (u32)IMM;				NEXT;
-MOD64_X:	if (SRC)
-			div64_u64_rem(DST, SRC, &DST);
-		NEXT;
-MOD64_K:	div64_u64_rem(DST, (u64)IMM, &DST);			NEXT;
-MOD32_X:	DST = (u32)SRC ? (u32)DST % (u32)SRC : (u32)DST;	NEXT;
-MOD32_K:	DST = (u32)DST % (u32)IMM;				NEXT;
-MOV64_X:	DST = SRC;						NEXT;
-MOV64_K:	DST = (u64)IMM;						NEXT;
-MOV32_X:	DST = (u32)SRC;						NEXT;
-MOV32_K:	DST = (u32)IMM;						NEXT;
-NEG64:		DST = -DST;						NEXT;
-NEG32:		DST = (u32)-DST;					NEXT;
-SWAB16:		DST = swab16(DST);					NEXT;
-SWAB32:		DST = swab32(DST);					NEXT;
-SWAB64:		DST = swab64(DST);					NEXT;
+	/* x / 0 = 0, x % 0 = x; a zero immediate was translated away. */
+DIV64_X:	DST = SRC ? div64_u64(DST, SRC) : 0;	goto *(++pc)->op;
+DIV64_K:	DST = div64_u64(DST, (u64)IMM);		goto *(++pc)->op;
+DIV32_X:	DST = (u32)SRC ? (u32)DST / (u32)SRC : 0;
+		goto *(++pc)->op;
+DIV32_K:	DST = (u32)DST / (u32)IMM;		goto *(++pc)->op;
+MOD64_X:	DST = SRC ? bpf_mod64(DST, SRC) : DST;	goto *(++pc)->op;
+MOD64_K:	DST = bpf_mod64(DST, (u64)IMM);		goto *(++pc)->op;
+MOD32_X:	DST = (u32)SRC ? (u32)DST % (u32)SRC : (u32)DST;
+		goto *(++pc)->op;
+MOD32_K:	DST = (u32)DST % (u32)IMM;		goto *(++pc)->op;
 
-JA:		JUMP_IF(true);
-#define JMP(name, op, t64, t32)						\
-	name##_X:	JUMP_IF((t64)DST op (t64)SRC);			\
-	name##_K:	JUMP_IF((t64)DST op (t64)IMM);			\
-	name##32_X:	JUMP_IF((t32)DST op (t32)SRC);			\
-	name##32_K:	JUMP_IF((t32)DST op (t32)IMM);
-	JMP(JEQ, ==, u64, u32)
-	JMP(JNE, !=, u64, u32)
-	JMP(JSET, &, u64, u32)
-	JMP(JGT, >, u64, u32)
-	JMP(JGE, >=, u64, u32)
-	JMP(JLT, <, u64, u32)
-	JMP(JLE, <=, u64, u32)
-	JMP(JSGT, >, s64, s32)
-	JMP(JSGE, >=, s64, s32)
-	JMP(JSLT, <, s64, s32)
-	JMP(JSLE, <=, s64, s32)
+	/* Branches add the offset or nothing: no branch of our own. */
+JA:		pc += pc->off;				goto *(++pc)->op;
+JEQ_X:		pc += BRANCH(DST == SRC);		goto *(++pc)->op;
+JEQ_K:		pc += BRANCH(DST == (u64)IMM);		goto *(++pc)->op;
+JEQ32_X:	pc += BRANCH((u32)DST == (u32)SRC);	goto *(++pc)->op;
+JEQ32_K:	pc += BRANCH((u32)DST == (u32)IMM);	goto *(++pc)->op;
+JNE_X:		pc += BRANCH(DST != SRC);		goto *(++pc)->op;
+JNE_K:		pc += BRANCH(DST != (u64)IMM);		goto *(++pc)->op;
+JNE32_X:	pc += BRANCH((u32)DST != (u32)SRC);	goto *(++pc)->op;
+JNE32_K:	pc += BRANCH((u32)DST != (u32)IMM);	goto *(++pc)->op;
+JSET_X:		pc += BRANCH(DST & SRC);		goto *(++pc)->op;
+JSET_K:		pc += BRANCH(DST & (u64)IMM);		goto *(++pc)->op;
+JSET32_X:	pc += BRANCH((u32)DST & (u32)SRC);	goto *(++pc)->op;
+JSET32_K:	pc += BRANCH((u32)DST & (u32)IMM);	goto *(++pc)->op;
+JGT_X:		pc += BRANCH(DST > SRC);		goto *(++pc)->op;
+JGT_K:		pc += BRANCH(DST > (u64)IMM);		goto *(++pc)->op;
+JGT32_X:	pc += BRANCH((u32)DST > (u32)SRC);	goto *(++pc)->op;
+JGT32_K:	pc += BRANCH((u32)DST > (u32)IMM);	goto *(++pc)->op;
+JGE_X:		pc += BRANCH(DST >= SRC);		goto *(++pc)->op;
+JGE_K:		pc += BRANCH(DST >= (u64)IMM);		goto *(++pc)->op;
+JGE32_X:	pc += BRANCH((u32)DST >= (u32)SRC);	goto *(++pc)->op;
+JGE32_K:	pc += BRANCH((u32)DST >= (u32)IMM);	goto *(++pc)->op;
+JLT_X:		pc += BRANCH(DST < SRC);		goto *(++pc)->op;
+JLT_K:		pc += BRANCH(DST < (u64)IMM);		goto *(++pc)->op;
+JLT32_X:	pc += BRANCH((u32)DST < (u32)SRC);	goto *(++pc)->op;
+JLT32_K:	pc += BRANCH((u32)DST < (u32)IMM);	goto *(++pc)->op;
+JLE_X:		pc += BRANCH(DST <= SRC);		goto *(++pc)->op;
+JLE_K:		pc += BRANCH(DST <= (u64)IMM);		goto *(++pc)->op;
+JLE32_X:	pc += BRANCH((u32)DST <= (u32)SRC);	goto *(++pc)->op;
+JLE32_K:	pc += BRANCH((u32)DST <= (u32)IMM);	goto *(++pc)->op;
+JSGT_X:		pc += BRANCH((s64)DST > (s64)SRC);	goto *(++pc)->op;
+JSGT_K:		pc += BRANCH((s64)DST > IMM);		goto *(++pc)->op;
+JSGT32_X:	pc += BRANCH((s32)DST > (s32)SRC);	goto *(++pc)->op;
+JSGT32_K:	pc += BRANCH((s32)DST > IMM);		goto *(++pc)->op;
+JSGE_X:		pc += BRANCH((s64)DST >= (s64)SRC);	goto *(++pc)->op;
+JSGE_K:		pc += BRANCH((s64)DST >= IMM);		goto *(++pc)->op;
+JSGE32_X:	pc += BRANCH((s32)DST >= (s32)SRC);	goto *(++pc)->op;
+JSGE32_K:	pc += BRANCH((s32)DST >= IMM);		goto *(++pc)->op;
+JSLT_X:		pc += BRANCH((s64)DST < (s64)SRC);	goto *(++pc)->op;
+JSLT_K:		pc += BRANCH((s64)DST < IMM);		goto *(++pc)->op;
+JSLT32_X:	pc += BRANCH((s32)DST < (s32)SRC);	goto *(++pc)->op;
+JSLT32_K:	pc += BRANCH((s32)DST < IMM);		goto *(++pc)->op;
+JSLE_X:		pc += BRANCH((s64)DST <= (s64)SRC);	goto *(++pc)->op;
+JSLE_K:		pc += BRANCH((s64)DST <= IMM);		goto *(++pc)->op;
+JSLE32_X:	pc += BRANCH((s32)DST <= (s32)SRC);	goto *(++pc)->op;
+JSLE32_K:	pc += BRANCH((s32)DST <= IMM);		goto *(++pc)->op;
 
 CALL:		R(0) = ((bpf_helper_t)((unsigned long)__bpf_call_base + IMM))
 			(R(1), R(2), R(3), R(4), R(5));
-		NEXT;
+		goto *(++pc)->op;
 CALL_SUBPROG:	R(0) = bpf_run(pc + IMM + 1, R(1), R(2), R(3), R(4), R(5));
-		NEXT;
+		goto *(++pc)->op;
 EXIT:		return R(0);
 
 	/*
 	 * r2 is a program array, r3 an index into it. The target reuses this
-	 * frame. Failure, including past MAX_TAIL_CALL_CNT tail calls, goes
-	 * on with the next instruction.
+	 * frame. A failed tail call, including one past MAX_TAIL_CALL_CNT,
+	 * goes on with the next instruction.
 	 */
 TAIL_CALL: {
-		struct bpf_array *array = container_of((void *)(unsigned long)R(2),
-						       struct bpf_array, map);
+		struct bpf_map *map = (void *)(unsigned long)R(2);
+		struct bpf_array *array = container_of(map, struct bpf_array,
+						       map);
 		u32 index = R(3);
 		struct bpf_prog *next;
 
-		if (index >= array->map.max_entries ||
+		if (index >= map->max_entries ||
 		    tail_calls >= MAX_TAIL_CALL_CNT)
-			NEXT;
+			goto *(++pc)->op;
 		tail_calls++;
-		index = array_index_nospec(index, array->map.max_entries);
+		index = array_index_nospec(index, map->max_entries);
 		next = READ_ONCE(array->ptrs[index]);
-		/* A JIT-compiled target has no cells; the map layer keeps them apart. */
+		/* A JIT image has no cells: prog arrays do not mix the two. */
 		if (!next || next->bpf_func != bpf_prog_run_interp)
-			NEXT;
+			goto *(++pc)->op;
 		pc = bpf_prog_cells(next);
 		goto *pc->op;
 	}
 
-#define MEM(size, type)							\
-	LDX_##size:	DST = *(type *)AT(SRC);			NEXT;	\
-	ST_##size:	*(type *)AT(DST) = IMM;			NEXT;	\
-	STX_##size:	*(type *)AT(DST) = SRC;			NEXT;	\
-	PROBE_##size: {							\
-		type val;						\
-									\
-		if (copy_from_kernel_nofault(&val, AT(SRC), sizeof(val)))	\
-			val = 0;					\
-		DST = val;						\
-		NEXT;							\
-	}
-	MEM(B, u8)
-	MEM(H, u16)
-	MEM(W, u32)
-	MEM(DW, u64)
-
+LDX_B:		DST = *(u8 *)AT(SRC);			goto *(++pc)->op;
+LDX_H:		DST = *(u16 *)AT(SRC);			goto *(++pc)->op;
+LDX_W:		DST = *(u32 *)AT(SRC);			goto *(++pc)->op;
+LDX_DW:		DST = *(u64 *)AT(SRC);			goto *(++pc)->op;
+PROBE_B:	DST = bpf_probe_load(AT(SRC), 1);	goto *(++pc)->op;
+PROBE_H:	DST = bpf_probe_load(AT(SRC), 2);	goto *(++pc)->op;
+PROBE_W:	DST = bpf_probe_load(AT(SRC), 4);	goto *(++pc)->op;
+PROBE_DW:	DST = bpf_probe_load(AT(SRC), 8);	goto *(++pc)->op;
+ST_B:		*(u8 *)AT(DST) = IMM;			goto *(++pc)->op;
+ST_H:		*(u16 *)AT(DST) = IMM;			goto *(++pc)->op;
+ST_W:		*(u32 *)AT(DST) = IMM;			goto *(++pc)->op;
+ST_DW:		*(u64 *)AT(DST) = IMM;			goto *(++pc)->op;
+STX_B:		*(u8 *)AT(DST) = SRC;			goto *(++pc)->op;
+STX_H:		*(u16 *)AT(DST) = SRC;			goto *(++pc)->op;
+STX_W:		*(u32 *)AT(DST) = SRC;			goto *(++pc)->op;
+STX_DW:		*(u64 *)AT(DST) = SRC;			goto *(++pc)->op;
 LD_IMM64:	DST = pc[1].imm64;
-		pc++;
-		NEXT;
-NOSPEC:		barrier_nospec();
-		NEXT;
+		pc += 2;
+		goto *pc->op;
+NOSPEC:		barrier_nospec();			goto *(++pc)->op;
 
-#define ATOMIC(name, op)						\
-	name##_W:	atomic_##op((u32)SRC, AT(DST));			NEXT;	\
-	name##_DW:	atomic64_##op(SRC, AT(DST));			NEXT;	\
-	name##_FETCH_W:	SRC = (u32)atomic_fetch_##op((u32)SRC, AT(DST));	NEXT;	\
-	name##_FETCH_DW: SRC = atomic64_fetch_##op(SRC, AT(DST));	NEXT;
-	ATOMIC(ATOMIC_ADD, add)
-	ATOMIC(ATOMIC_AND, and)
-	ATOMIC(ATOMIC_OR, or)
-	ATOMIC(ATOMIC_XOR, xor)
-XCHG_W:		SRC = (u32)atomic_xchg(AT(DST), (u32)SRC);		NEXT;
-XCHG_DW:	SRC = atomic64_xchg(AT(DST), SRC);			NEXT;
-CMPXCHG_W:	R(0) = (u32)atomic_cmpxchg(AT(DST), (u32)R(0), (u32)SRC);
-		NEXT;
-CMPXCHG_DW:	R(0) = atomic64_cmpxchg(AT(DST), R(0), SRC);
-		NEXT;
+	/* 32-bit atomics return the old value zero-extended. */
+ADD_W:		atomic_add(SRC, AT(DST));		goto *(++pc)->op;
+ADD_DW:		atomic64_add(SRC, AT(DST));		goto *(++pc)->op;
+AND_W:		atomic_and(SRC, AT(DST));		goto *(++pc)->op;
+AND_DW:		atomic64_and(SRC, AT(DST));		goto *(++pc)->op;
+OR_W:		atomic_or(SRC, AT(DST));		goto *(++pc)->op;
+OR_DW:		atomic64_or(SRC, AT(DST));		goto *(++pc)->op;
+XOR_W:		atomic_xor(SRC, AT(DST));		goto *(++pc)->op;
+XOR_DW:		atomic64_xor(SRC, AT(DST));		goto *(++pc)->op;
+FETCH_ADD_W:	SRC = (u32)atomic_fetch_add(SRC, AT(DST));	goto *(++pc)->op;
+FETCH_ADD_DW:	SRC = atomic64_fetch_add(SRC, AT(DST));		goto *(++pc)->op;
+FETCH_AND_W:	SRC = (u32)atomic_fetch_and(SRC, AT(DST));	goto *(++pc)->op;
+FETCH_AND_DW:	SRC = atomic64_fetch_and(SRC, AT(DST));		goto *(++pc)->op;
+FETCH_OR_W:	SRC = (u32)atomic_fetch_or(SRC, AT(DST));	goto *(++pc)->op;
+FETCH_OR_DW:	SRC = atomic64_fetch_or(SRC, AT(DST));		goto *(++pc)->op;
+FETCH_XOR_W:	SRC = (u32)atomic_fetch_xor(SRC, AT(DST));	goto *(++pc)->op;
+FETCH_XOR_DW:	SRC = atomic64_fetch_xor(SRC, AT(DST));		goto *(++pc)->op;
+XCHG_W:		SRC = (u32)atomic_xchg(AT(DST), SRC);		goto *(++pc)->op;
+XCHG_DW:	SRC = atomic64_xchg(AT(DST), SRC);		goto *(++pc)->op;
+CMPXCHG_W:	R(0) = (u32)atomic_cmpxchg(AT(DST), R(0), SRC);	goto *(++pc)->op;
+CMPXCHG_DW:	R(0) = atomic64_cmpxchg(AT(DST), R(0), SRC);	goto *(++pc)->op;
 
 TRAP:
 	WARN_ONCE(1, "bpf: interpreter ran into a cell that is no instruction\n");
@@ -667,166 +841,161 @@ static bool bpf_target_ok(u32 i, s64 delta, u32 len)
 	return i + delta + 1 >= 0 && i + delta + 1 < len;
 }
 
-static enum bpf_op bpf_translate_swap(const struct bpf_insn *insn,
-				      union bpf_cell *cell)
+/* In host byte order a "swap" only truncates: to 16 bits, 32, or not. */
+static int bpf_translate_swap(const struct bpf_insn *insn,
+			      union bpf_cell *cell)
 {
 	bool native = (BPF_SRC(insn->code) == BPF_TO_BE) ==
 		      IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
 
-	/* In host order a "swap" only truncates. */
 	switch (insn->imm) {
 	case 16:
 		cell->imm = 0xffff;
-		return native ? OP_AND32_K : OP_SWAB16;
+		return native ? BPF_ALU | BPF_AND | BPF_K : HANDLER_SWAB16;
 	case 32:
 		cell->src = cell->dst;
-		return native ? OP_MOV32_X : OP_SWAB32;
+		return native ? BPF_ALU | BPF_MOV | BPF_X : HANDLER_SWAB32;
 	case 64:
 		cell->off = 0;
-		return native ? OP_JA : OP_SWAB64;
+		return native ? BPF_JMP | BPF_JA : HANDLER_SWAB64;
 	}
-	return OP_NONE;
+	return -EINVAL;
 }
 
-static enum bpf_op bpf_translate_atomic(const struct bpf_insn *insn)
+static int bpf_translate_atomic(const struct bpf_insn *insn)
 {
 	bool dw = BPF_SIZE(insn->code) == BPF_DW;
 
 	switch (insn->imm) {
 	case BPF_ADD:
-		return dw ? OP_ATOMIC_ADD_DW : OP_ATOMIC_ADD_W;
+		return dw ? HANDLER_ADD_DW : HANDLER_ADD_W;
 	case BPF_AND:
-		return dw ? OP_ATOMIC_AND_DW : OP_ATOMIC_AND_W;
+		return dw ? HANDLER_AND_DW : HANDLER_AND_W;
 	case BPF_OR:
-		return dw ? OP_ATOMIC_OR_DW : OP_ATOMIC_OR_W;
+		return dw ? HANDLER_OR_DW : HANDLER_OR_W;
 	case BPF_XOR:
-		return dw ? OP_ATOMIC_XOR_DW : OP_ATOMIC_XOR_W;
+		return dw ? HANDLER_XOR_DW : HANDLER_XOR_W;
 	case BPF_ADD | BPF_FETCH:
-		return dw ? OP_ATOMIC_ADD_FETCH_DW : OP_ATOMIC_ADD_FETCH_W;
+		return dw ? HANDLER_FETCH_ADD_DW : HANDLER_FETCH_ADD_W;
 	case BPF_AND | BPF_FETCH:
-		return dw ? OP_ATOMIC_AND_FETCH_DW : OP_ATOMIC_AND_FETCH_W;
+		return dw ? HANDLER_FETCH_AND_DW : HANDLER_FETCH_AND_W;
 	case BPF_OR | BPF_FETCH:
-		return dw ? OP_ATOMIC_OR_FETCH_DW : OP_ATOMIC_OR_FETCH_W;
+		return dw ? HANDLER_FETCH_OR_DW : HANDLER_FETCH_OR_W;
 	case BPF_XOR | BPF_FETCH:
-		return dw ? OP_ATOMIC_XOR_FETCH_DW : OP_ATOMIC_XOR_FETCH_W;
+		return dw ? HANDLER_FETCH_XOR_DW : HANDLER_FETCH_XOR_W;
 	case BPF_XCHG:
-		return dw ? OP_XCHG_DW : OP_XCHG_W;
+		return dw ? HANDLER_XCHG_DW : HANDLER_XCHG_W;
 	case BPF_CMPXCHG:
-		return dw ? OP_CMPXCHG_DW : OP_CMPXCHG_W;
+		return dw ? HANDLER_CMPXCHG_DW : HANDLER_CMPXCHG_W;
 	}
-	return OP_NONE;
+	return -EINVAL;
 }
 
 /*
- * Translate prog[i] into cell[0] (and cell[1] for a 64-bit immediate).
- * Returns OP_NONE for anything the interpreter must not run: an unknown
- * opcode or operation, a register past BPF_REG_AX, a jump out of the
- * program, a truncated 64-bit immediate.
+ * Translate prog[i] into cell[0] (and cell[1] for a 64-bit immediate):
+ * return the number of its handler, or -EINVAL for anything that must
+ * not run: an unknown opcode or operation, a register past BPF_REG_AX,
+ * a jump out of the program, a cut 64-bit immediate.
  */
-static enum bpf_op bpf_translate_insn(const struct bpf_insn *prog, u32 i,
-				      u32 len, union bpf_cell *cell)
+static int bpf_translate_insn(const struct bpf_insn *prog, u32 i, u32 len,
+			      const void * const *handlers,
+			      union bpf_cell *cell)
 {
 	const struct bpf_insn *insn = &prog[i];
-	enum bpf_op op = bpf_op_of_code[insn->code];
+	u8 code = insn->code;
 
 	if (insn->dst_reg > BPF_REG_AX || insn->src_reg > BPF_REG_AX)
-		return OP_NONE;
+		return -EINVAL;
 	cell->dst = insn->dst_reg;
 	cell->src = insn->src_reg;
 	cell->off = insn->off;
 	cell->imm = insn->imm;
 
-	switch (insn->code) {
+	switch (code) {
 	case BPF_ALU | BPF_END | BPF_TO_LE:
 	case BPF_ALU | BPF_END | BPF_TO_BE:
 		return bpf_translate_swap(insn, cell);
 	case BPF_STX | BPF_ATOMIC | BPF_W:
 	case BPF_STX | BPF_ATOMIC | BPF_DW:
 		return bpf_translate_atomic(insn);
-	}
-
-	switch (op) {
-	case OP_LSH64_K:
-	case OP_RSH64_K:
-	case OP_ARSH64_K:
+	case BPF_ALU64 | BPF_LSH | BPF_K:
+	case BPF_ALU64 | BPF_RSH | BPF_K:
+	case BPF_ALU64 | BPF_ARSH | BPF_K:
 		cell->imm &= 63;
 		break;
-	case OP_LSH32_K:
-	case OP_RSH32_K:
-	case OP_ARSH32_K:
+	case BPF_ALU | BPF_LSH | BPF_K:
+	case BPF_ALU | BPF_RSH | BPF_K:
+	case BPF_ALU | BPF_ARSH | BPF_K:
 		cell->imm &= 31;
 		break;
-	case OP_DIV64_K:
-	case OP_DIV32_K:
-		/* dst / 0 is 0: move in the (zero) immediate. */
+	case BPF_ALU64 | BPF_DIV | BPF_K:
+	case BPF_ALU | BPF_DIV | BPF_K:
+		/* x / 0 = 0: move the zero immediate in. */
 		if (!insn->imm)
-			op = OP_MOV64_K;
+			return BPF_ALU64 | BPF_MOV | BPF_K;
 		break;
-	case OP_MOD64_K:
-		/* dst % 0 is dst. */
+	case BPF_ALU64 | BPF_MOD | BPF_K:
+		/* x % 0 = x: do nothing. */
 		if (!insn->imm) {
 			cell->off = 0;
-			op = OP_JA;
+			return BPF_JMP | BPF_JA;
 		}
 		break;
-	case OP_MOD32_K:
-		/* ... with the upper half cleared in 32-bit arithmetic. */
+	case BPF_ALU | BPF_MOD | BPF_K:
+		/* ... but clear the upper half in 32-bit arithmetic. */
 		if (!insn->imm) {
 			cell->src = cell->dst;
-			op = OP_MOV32_X;
+			return BPF_ALU | BPF_MOV | BPF_X;
 		}
 		break;
-	case OP_CALL:
+	case BPF_JMP | BPF_CALL:
 		if (insn->src_reg != BPF_PSEUDO_CALL)
 			break;
 		if (!bpf_target_ok(i, insn->imm, len))
-			return OP_NONE;
-		op = OP_CALL_SUBPROG;
-		break;
-	case OP_LD_IMM64:
+			return -EINVAL;
+		return HANDLER_CALL_SUBPROG;
+	case BPF_LD | BPF_IMM | BPF_DW:
 		if (i + 1 >= len || prog[i + 1].code || prog[i + 1].dst_reg ||
 		    prog[i + 1].src_reg || prog[i + 1].off)
-			return OP_NONE;
-		cell[1].imm64 = (u64)(u32)prog[i + 1].imm << 32 | (u32)insn->imm;
+			return -EINVAL;
+		cell[1].imm64 = (u64)(u32)prog[i + 1].imm << 32 |
+				(u32)insn->imm;
 		break;
-	case OP_TAIL_CALL:
-	case OP_EXIT:
+	case BPF_JMP | BPF_TAIL_CALL:
+	case BPF_JMP | BPF_EXIT:
 		break;
 	default:
-		if ((BPF_CLASS(insn->code) == BPF_JMP ||
-		     BPF_CLASS(insn->code) == BPF_JMP32) &&
+		if ((BPF_CLASS(code) == BPF_JMP ||
+		     BPF_CLASS(code) == BPF_JMP32) &&
 		    !bpf_target_ok(i, insn->off, len))
-			return OP_NONE;
+			return -EINVAL;
 	}
-	return op;
+	return handlers[code] ? code : -EINVAL;
 }
 
-/* Check prog's instructions; with cells, also translate them there. */
+/* Check fp's instructions; with cells, also translate them there. */
 static int bpf_translate(const struct bpf_prog *fp, union bpf_cell *cells)
 {
-	const void * const *handlers = NULL;
+	const void * const *handlers;
 	union bpf_cell scratch[2];
 	union bpf_cell *cell;
-	enum bpf_op op;
+	int handler;
 	u32 i;
 
-	if (cells)
-		handlers = (void *)(unsigned long)bpf_run(NULL, 0, 0, 0, 0, 0);
+	handlers = (void *)(unsigned long)bpf_run(NULL, 0, 0, 0, 0, 0);
 	for (i = 0; i < fp->len; i++) {
 		cell = cells ? &cells[i] : scratch;
-		op = bpf_translate_insn(fp->insnsi, i, fp->len, cell);
-		if (op == OP_NONE)
-			return -EINVAL;
-		if (cells)
-			cell->op = handlers[op];
-		if (op == OP_LD_IMM64) {
-			i++;
-			if (cells)
-				cell[1].op = handlers[OP_TRAP];
-		}
+		handler = bpf_translate_insn(fp->insnsi, i, fp->len, handlers,
+					     cell);
+		if (handler < 0)
+			return handler;
+		cell->op = handlers[handler];
+		if (fp->insnsi[i].code == (BPF_LD | BPF_IMM | BPF_DW))
+			cell[1].op = handlers[HANDLER_TRAP];
+		i += fp->insnsi[i].code == (BPF_LD | BPF_IMM | BPF_DW);
 	}
 	if (cells)
-		cells[fp->len].op = handlers[OP_TRAP];
+		cells[fp->len].op = handlers[HANDLER_TRAP];
 	return 0;
 }
 
@@ -864,17 +1033,14 @@ struct bpf_prog *bpf_prog_select_runtime(struct bpf_prog *fp, int *err)
 
 	if (fp->jit_requested)
 		fp = bpf_int_jit_compile(fp);
-	if (fp->jited) {
+	if (fp->jited)
 		bpf_prog_kallsyms_add(fp);
-	} else if (IS_ENABLED(CONFIG_BPF_JIT_ALWAYS_ON)) {
+	else if (IS_ENABLED(CONFIG_BPF_JIT_ALWAYS_ON))
 		*err = -ENOTSUPP;
-		return fp;
-	} else {
+	else
 		*err = bpf_prog_use_interpreter(&fp);
-		if (*err)
-			return fp;
-	}
-	*err = bpf_prog_lock_ro(fp);
+	if (!*err)
+		*err = bpf_prog_lock_ro(fp);
 	return fp;
 }
 EXPORT_SYMBOL_GPL(bpf_prog_select_runtime);
