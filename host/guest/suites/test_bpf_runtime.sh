@@ -1,6 +1,7 @@
 #!/bin/sh
 # The series' lib/test_bpf_runtime.ko: edge cases of the BPF runtime. The
-# module prints its own TAP lines to the kernel log; hand them on. On
+# module prints its own TAP lines to the kernel log and stays loaded
+# whatever they say; hand them on. On
 # the reference kernel only the cases upstream's runtime decides itself
 # are run (verified_only=1), if the module was built for it at all.
 #
