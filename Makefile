@@ -117,8 +117,8 @@ shell: $(if $(filter reference,$(KERNEL)),reference,all)
 series: base
 	@$(HOST)/make-series.sh $(REPO) $(BASE) $(B)/series
 
-check: kernel
-	@$(HOST)/check.sh $(REPO) $(SRC) $(OBJ)
+check: kernel series
+	@$(HOST)/check.sh $(REPO) $(SRC) $(OBJ) $(B)/series
 
 clean:
 	rm -rf $(B)

@@ -15,11 +15,16 @@ if [ -f "$obj/.config" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] &&
 	exit 0
 fi
 echo "  CONFIG  $obj"
-make -s -C "$src" O="$obj" ARCH=x86_64 tinyconfig >/dev/null
+# Kconfig's notes on overridden choices are expected; show them only
+# when a step fails.
+quiet() {
+	"$@" >"$obj/.configure.log" 2>&1 || { cat "$obj/.configure.log" >&2; exit 1; }
+}
+quiet make -s -C "$src" O="$obj" ARCH=x86_64 tinyconfig
 cat "$@" >"$obj/.fragment"
-KCONFIG_CONFIG="$obj/.config" "$src/scripts/kconfig/merge_config.sh" \
-	-m -O "$obj" "$obj/.config" "$obj/.fragment" >/dev/null
-make -s -C "$src" O="$obj" ARCH=x86_64 olddefconfig >/dev/null 2>"$obj/.olddefconfig.log" || { cat "$obj/.olddefconfig.log" >&2; exit 1; }
+quiet "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
+	"$obj/.fragment"
+quiet make -s -C "$src" O="$obj" ARCH=x86_64 olddefconfig
 # Every line of the fragments must have survived olddefconfig.
 bad=0
 grep -h '^CONFIG_\|^# CONFIG_.* is not set' "$@" | while read -r line; do

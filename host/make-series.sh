@@ -22,7 +22,7 @@ if [ "$(cat "$pristine/.git/base-version" 2>/dev/null)" != "$version" ]; then
 	cp -a "$base" "$pristine"
 	rm -f "$pristine/.base-version"
 	git -C "$pristine" init -q
-	git -C "$pristine" add -A
+	git -C "$pristine" add -A -f .
 	git -C "$pristine" -c user.name=base -c user.email=base@localhost \
 		commit -q -m "Linux base: $version"
 	git -C "$pristine" tag base
@@ -61,7 +61,7 @@ grep -v '^[[:space:]]*\(#\|$\)' patches/series | while read -r patch globs; do
 	author=$(sed -n 's/^From: //p;/^$/q' "$p" | head -1)
 	subject=$(sed -n 's/^Subject: \(\[PATCH[^]]*\] \)\{0,1\}//p;/^$/q' "$p" | head -1)
 	body=$(sed -e '1,/^$/d' -e '/^---$/,$d' "$p")
-	git -C "$work" add -A
+	git -C "$work" add -A -f .
 	git -C "$work" commit -q --author="$author" -m "$subject" -m "$body"
 done
 

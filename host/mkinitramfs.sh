@@ -16,7 +16,8 @@ for app in $("$root/bin/busybox" --list); do
 	[ "$app" = busybox ] || ln -s busybox "$root/bin/$app"
 done
 cp "$here/guest/init" "$root/init"
-cp -r "$here/guest/suites" "$root/suites"
+mkdir -p "$root/suites"
+[ ! -d "$here/guest/suites" ] || cp -r "$here/guest/suites/." "$root/suites/"
 [ ! -d "$b/guest/tests" ] || cp -r "$b/guest/tests" "$root/tests"
 [ ! -d "$b/guest/samples" ] || cp -r "$b/guest/samples" "$root/samples"
 [ ! -d "$b/modules-$kernel/lib" ] || cp -r "$b/modules-$kernel/lib" "$root/lib"

@@ -10,28 +10,31 @@
 #include "ebpf.h"
 
 #define MAX_LEN 16
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-static const char text[] =
-	"In the beginning the kernel had classic socket filters and then "
-	"it grew maps programs a verifier an interpreter and a compiler";
+static const char *const words[] = {
+	"In", "the", "beginning", "the", "kernel", "had", "classic", "socket",
+	"filters", "and", "then", "it", "grew", "maps", "programs", "a",
+	"verifier", "an", "interpreter", "and", "a", "compiler",
+};
 
 int main(void)
 {
-	uint64_t count, total = 0;
-	const char *p = text;
-	uint32_t len;
+	__u64 count, total = 0;
+	unsigned int i;
+	__u32 len;
 	int fd;
 
-	fd = ebpf_map_create(BPF_MAP_TYPE_ARRAY, sizeof(uint32_t),
-			     sizeof(uint64_t), MAX_LEN, 0);
+	fd = ebpf_map_create(BPF_MAP_TYPE_ARRAY, sizeof(__u32),
+			     sizeof(__u64), MAX_LEN, 0);
 	if (fd < 0) {
 		printf("BPF_MAP_CREATE: %s\n", strerror(errno));
 		return 1;
 	}
 	printf("created an array map: fd %d, %d slots of u64\n", fd, MAX_LEN);
 
-	while (*p) {
-		len = strcspn(p, " ");
+	for (i = 0; i < ARRAY_SIZE(words); i++) {
+		len = strlen(words[i]);
 		if (len >= MAX_LEN)
 			len = MAX_LEN - 1;
 		if (ebpf_map_lookup(fd, &len, &count) ||
@@ -39,8 +42,6 @@ int main(void)
 			printf("map access: %s\n", strerror(errno));
 			return 1;
 		}
-		p += strcspn(p, " ");
-		p += strspn(p, " ");
 	}
 
 	printf("word lengths, read back from the kernel:\n");

@@ -51,13 +51,14 @@ static const char *tap_skip_reason;
 
 /* A syscall-style call (returns -1 and sets errno) that must fail with e. */
 #define expect_errno(call, e) do {					\
+	int __want = (e);						\
 	long __r;							\
 	errno = 0;							\
 	__r = (long)(call);						\
-	if (__r != -1 || errno != (e))					\
+	if (__r != -1 || errno != __want)				\
 		tap_fail("%s returned %ld errno %d (%s), expected errno %d (%s)", \
 			 #call, __r, errno, strerror(errno),		\
-			 (e), strerror(e));				\
+			 __want, strerror(__want));			\
 } while (0)
 
 /* A syscall-style call that must succeed; evaluates to its result. */

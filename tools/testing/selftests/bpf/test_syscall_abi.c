@@ -13,8 +13,10 @@
 #include "ebpf.h"
 #include "tap.h"
 
-#define attr_end(field) (offsetof(union bpf_attr, field) + \
-			 sizeof(((union bpf_attr *)0)->field))
+/* Where the fields a command reads end, in the 6.1 layout. */
+#define END_OF_MAX_ENTRIES	(offsetof(union bpf_attr, max_entries) + 4)
+#define END_OF_ELEM_FLAGS	(offsetof(union bpf_attr, flags) + 8)
+#define END_OF_MAP_EXTRA	(offsetof(union bpf_attr, map_extra) + 8)
 
 static int array(uint32_t value_size, uint32_t max_entries)
 {
@@ -178,7 +180,7 @@ static void attr_shorter_than_union(void)
 	attr.value_size = 4;
 	attr.max_entries = 1;
 	/* Old user space passes only the fields it knows. */
-	fd = expect_ok(sys_bpf(BPF_MAP_CREATE, &attr, attr_end(max_entries)));
+	fd = expect_ok(sys_bpf(BPF_MAP_CREATE, &attr, END_OF_MAX_ENTRIES));
 	close(fd);
 }
 
@@ -193,9 +195,9 @@ static void attr_unused_field_set(void)
 	attr.map_fd = fd;
 	attr.key = ptr_to_u64(&key);
 	attr.value = ptr_to_u64(&value);
-	((char *)&attr)[attr_end(flags)] = 1;
+	((char *)&attr)[END_OF_ELEM_FLAGS] = 1;
 	expect_errno(sys_bpf(BPF_MAP_LOOKUP_ELEM, &attr, sizeof(attr)), EINVAL);
-	((char *)&attr)[attr_end(flags)] = 0;
+	((char *)&attr)[END_OF_ELEM_FLAGS] = 0;
 	((char *)&attr)[sizeof(attr) - 1] = 1;
 	expect_errno(sys_bpf(BPF_MAP_UPDATE_ELEM, &attr, sizeof(attr)), EINVAL);
 
@@ -205,7 +207,7 @@ static void attr_unused_field_set(void)
 	attr.key_size = 4;
 	attr.value_size = 4;
 	attr.max_entries = 1;
-	((char *)&attr)[attr_end(map_extra)] = 1;
+	((char *)&attr)[END_OF_MAP_EXTRA] = 1;
 	expect_errno(sys_bpf(BPF_MAP_CREATE, &attr, sizeof(attr)), EINVAL);
 
 	/* map_extra itself means something only to bloom filters. */
