@@ -9,7 +9,8 @@
  *
  * Programs are built here and handed straight to the runtime, as
  * test_bpf does: bpf(2) cannot load programs yet, and a module also
- * reaches what no verifier would let through. Each program gets a
+ * reaches what no verifier would let through. Each program starts with
+ * r0-r8 loaded from its case's in[] (64-bit immediate loads), gets a
  * buffer of OUT_SLOTS u64s as its context (r9 holds it) and stores the
  * values to check there; its return value is checked too.
  *
@@ -28,6 +29,7 @@
 
 #define MAX_INSNS	64
 #define OUT_SLOTS	8
+#define IN_REGS		9
 
 /* The case's outcome is the series' own: upstream leaves it to its verifier. */
 #define OURS		BIT(0)
@@ -36,6 +38,7 @@
 
 struct runtime_test {
 	const char *name;
+	u64 in[IN_REGS];	/* r0-r8 at entry, loaded as 64-bit immediates */
 	struct bpf_insn insns[MAX_INSNS];
 	u64 out[OUT_SLOTS];
 	u32 ret;
@@ -53,8 +56,10 @@ MODULE_PARM_DESC(verified_only, "skip cases upstream leaves to its verifier");
 static const struct runtime_test tests[] = {
 	{
 		"div64 and mod64 by a zero register",
+		.in = {
+			[BPF_REG_2] = 0x123456789abcdef0ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0x123456789abcdef0ULL),
 			BPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
 			BPF_MOV64_IMM(BPF_REG_3, 0),
 			BPF_ALU64_REG(BPF_DIV, BPF_REG_2, BPF_REG_3),
@@ -68,10 +73,12 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"div32 and mod32 by a register with a zero low half",
+		.in = {
+			[BPF_REG_2] = 0xffffffff87654321ULL,
+			[BPF_REG_3] = 0x100000000ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0xffffffff87654321ULL),
 			BPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
-			BPF_LD_IMM64(BPF_REG_3, 0x100000000ULL),
 			BPF_ALU32_REG(BPF_DIV, BPF_REG_2, BPF_REG_3),
 			BPF_ALU32_REG(BPF_MOD, BPF_REG_4, BPF_REG_3),
 			OUT(0, BPF_REG_2),
@@ -83,8 +90,10 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"div and mod by a zero immediate",
+		.in = {
+			[BPF_REG_2] = 0xfedcba9876543210ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0xfedcba9876543210ULL),
 			BPF_MOV64_REG(BPF_REG_3, BPF_REG_2),
 			BPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
 			BPF_MOV64_REG(BPF_REG_5, BPF_REG_2),
@@ -126,8 +135,10 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"64-bit shifts by 0 and 63, immediate",
+		.in = {
+			[BPF_REG_2] = 0x8000000000000001ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0x8000000000000001ULL),
 			BPF_MOV64_REG(BPF_REG_3, BPF_REG_2),
 			BPF_ALU64_IMM(BPF_LSH, BPF_REG_3, 0),
 			BPF_MOV64_REG(BPF_REG_4, BPF_REG_2),
@@ -150,8 +161,10 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"64-bit shifts by 0 and 63, register",
+		.in = {
+			[BPF_REG_2] = 0x8000000000000001ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0x8000000000000001ULL),
 			BPF_MOV64_IMM(BPF_REG_0, 0),
 			BPF_MOV64_IMM(BPF_REG_1, 63),
 			BPF_MOV64_REG(BPF_REG_3, BPF_REG_2),
@@ -174,8 +187,10 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"32-bit shifts by 0 and 31 clear the upper half",
+		.in = {
+			[BPF_REG_2] = 0xffffffff80000001ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0xffffffff80000001ULL),
 			BPF_MOV64_IMM(BPF_REG_1, 31),
 			BPF_MOV64_REG(BPF_REG_3, BPF_REG_2),
 			BPF_ALU32_IMM(BPF_LSH, BPF_REG_3, 0),
@@ -220,12 +235,14 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"32-bit moves zero-extend, 64-bit immediates sign-extend",
+		.in = {
+			[BPF_REG_4] = 0xaaaaaaaabbbbbbbbULL,
+			[BPF_REG_5] = 0x100000000ULL,
+		},
 		.insns = {
 			BPF_MOV32_IMM(BPF_REG_2, -1),
 			BPF_MOV64_IMM(BPF_REG_3, -1),
-			BPF_LD_IMM64(BPF_REG_4, 0xaaaaaaaabbbbbbbbULL),
 			BPF_MOV32_REG(BPF_REG_4, BPF_REG_4),
-			BPF_LD_IMM64(BPF_REG_5, 0x100000000ULL),
 			BPF_ALU64_IMM(BPF_ADD, BPF_REG_5, -1),
 			BPF_MOV64_IMM(BPF_REG_6, 0x10),
 			BPF_ALU64_IMM(BPF_AND, BPF_REG_6, -16),
@@ -240,16 +257,18 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"32-bit arithmetic wraps and zero-extends",
+		.in = {
+			[BPF_REG_3] = 0xdeadbeef00000005ULL,
+			[BPF_REG_5] = 0x100000000ULL,
+			[BPF_REG_6] = 0xffffffffffffff00ULL,
+		},
 		.insns = {
 			BPF_MOV64_IMM(BPF_REG_2, -1),
 			BPF_ALU32_IMM(BPF_ADD, BPF_REG_2, 1),
-			BPF_LD_IMM64(BPF_REG_3, 0xdeadbeef00000005ULL),
 			BPF_ALU32_IMM(BPF_MUL, BPF_REG_3, 3),
 			BPF_MOV64_IMM(BPF_REG_4, -1),
 			BPF_ALU32_IMM(BPF_NEG, BPF_REG_4, 0),
-			BPF_LD_IMM64(BPF_REG_5, 0x100000000ULL),
 			BPF_ALU32_IMM(BPF_SUB, BPF_REG_5, 1),
-			BPF_LD_IMM64(BPF_REG_6, 0xffffffffffffff00ULL),
 			BPF_ALU32_IMM(BPF_ARSH, BPF_REG_6, 4),
 			BPF_MOV64_IMM(BPF_REG_7, 5),
 			BPF_ALU64_IMM(BPF_NEG, BPF_REG_7, 0),
@@ -286,8 +305,10 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"the stack is 512 bytes below the frame pointer",
+		.in = {
+			[BPF_REG_2] = 0x1122334455667788ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0x1122334455667788ULL),
 			BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_2, -512),
 			BPF_ST_MEM(BPF_B, BPF_REG_10, -1, 0x5a),
 			BPF_MOV64_REG(BPF_REG_3, BPF_REG_10),
@@ -302,13 +323,15 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"64-bit immediate halves",
+		.in = {
+			[BPF_REG_2] = 0x0123456789abcdefULL,
+			[BPF_REG_3] = 0xffffffff00000000ULL,
+			[BPF_REG_4] = 0x00000000ffffffffULL,
+			[BPF_REG_5] = 0x8000000000000000ULL,
+			[BPF_REG_6] = 0x0000000080000000ULL,
+			[BPF_REG_7] = 0,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0x0123456789abcdefULL),
-			BPF_LD_IMM64(BPF_REG_3, 0xffffffff00000000ULL),
-			BPF_LD_IMM64(BPF_REG_4, 0x00000000ffffffffULL),
-			BPF_LD_IMM64(BPF_REG_5, 0x8000000000000000ULL),
-			BPF_LD_IMM64(BPF_REG_6, 0x0000000080000000ULL),
-			BPF_LD_IMM64(BPF_REG_7, 0),
 			OUT(0, BPF_REG_2),
 			OUT(1, BPF_REG_3),
 			OUT(2, BPF_REG_4),
@@ -323,13 +346,16 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"64-bit atomics return the old value",
+		.in = {
+			[BPF_REG_1] = 0x0f0f0f0f0f0f0f0fULL,
+			[BPF_REG_2] = 0x1000000000000ff0ULL,
+			[BPF_REG_3] = 0xf0f0f0f0f0f0f0f0ULL,
+			[BPF_REG_6] = 0x123456789ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_1, 0x0f0f0f0f0f0f0f0fULL),
 			BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
-			BPF_LD_IMM64(BPF_REG_2, 0x1000000000000ff0ULL),
 			BPF_ATOMIC_OP(BPF_DW, BPF_ADD | BPF_FETCH,
 				      BPF_REG_10, BPF_REG_2, -8),
-			BPF_LD_IMM64(BPF_REG_3, 0xf0f0f0f0f0f0f0f0ULL),
 			BPF_ATOMIC_OP(BPF_DW, BPF_AND | BPF_FETCH,
 				      BPF_REG_10, BPF_REG_3, -8),
 			BPF_MOV64_IMM(BPF_REG_4, 1),
@@ -338,7 +364,6 @@ static const struct runtime_test tests[] = {
 			BPF_MOV64_IMM(BPF_REG_5, -1),
 			BPF_ATOMIC_OP(BPF_DW, BPF_XOR | BPF_FETCH,
 				      BPF_REG_10, BPF_REG_5, -8),
-			BPF_LD_IMM64(BPF_REG_6, 0x123456789ULL),
 			BPF_ATOMIC_OP(BPF_DW, BPF_XCHG, BPF_REG_10, BPF_REG_6, -8),
 			OUT(0, BPF_REG_2),
 			OUT(1, BPF_REG_3),
@@ -363,11 +388,13 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"64-bit compare-and-exchange returns the old value in r0",
+		.in = {
+			[BPF_REG_1] = 0x1111222233334444ULL,
+			[BPF_REG_0] = 0x1111222233334444ULL,
+			[BPF_REG_2] = 0x5555666677778888ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_1, 0x1111222233334444ULL),
 			BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
-			BPF_LD_IMM64(BPF_REG_0, 0x1111222233334444ULL),
-			BPF_LD_IMM64(BPF_REG_2, 0x5555666677778888ULL),
 			BPF_ATOMIC_OP(BPF_DW, BPF_CMPXCHG, BPF_REG_10, BPF_REG_2, -8),
 			OUT(0, BPF_REG_0),
 			BPF_MOV64_IMM(BPF_REG_0, 7),
@@ -385,22 +412,24 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"32-bit atomics zero-extend what they return",
+		.in = {
+			[BPF_REG_1] = 0xcccccccc80000000ULL,
+			[BPF_REG_2] = 0xffffffff00000001ULL,
+			[BPF_REG_3] = 0xaaaaaaaa12345678ULL,
+			[BPF_REG_0] = 0xffffffff12345678ULL,
+			[BPF_REG_7] = 0xffffffff00000003ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_1, 0xcccccccc80000000ULL),
 			BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
-			BPF_LD_IMM64(BPF_REG_2, 0xffffffff00000001ULL),
 			BPF_ATOMIC_OP(BPF_W, BPF_ADD | BPF_FETCH,
 				      BPF_REG_10, BPF_REG_2, -8),
-			BPF_LD_IMM64(BPF_REG_3, 0xaaaaaaaa12345678ULL),
 			BPF_ATOMIC_OP(BPF_W, BPF_XCHG, BPF_REG_10, BPF_REG_3, -8),
-			BPF_LD_IMM64(BPF_REG_0, 0xffffffff12345678ULL),
 			BPF_MOV64_IMM(BPF_REG_4, 7),
 			BPF_ATOMIC_OP(BPF_W, BPF_CMPXCHG, BPF_REG_10, BPF_REG_4, -8),
 			BPF_MOV64_REG(BPF_REG_5, BPF_REG_0),
 			BPF_MOV64_IMM(BPF_REG_0, -1),
 			BPF_ATOMIC_OP(BPF_W, BPF_CMPXCHG, BPF_REG_10, BPF_REG_4, -8),
 			BPF_MOV64_REG(BPF_REG_6, BPF_REG_0),
-			BPF_LD_IMM64(BPF_REG_7, 0xffffffff00000003ULL),
 			BPF_ATOMIC_OP(BPF_W, BPF_ADD, BPF_REG_10, BPF_REG_7, -8),
 			OUT(0, BPF_REG_2),
 			OUT(1, BPF_REG_3),
@@ -417,10 +446,12 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"32-bit fetch and, or, xor return the old value",
+		.in = {
+			[BPF_REG_2] = 0x123456780f0f0f0fULL,
+		},
 		.insns = {
 			BPF_MOV32_IMM(BPF_REG_1, 0xff00ff00),
 			BPF_STX_MEM(BPF_W, BPF_REG_10, BPF_REG_1, -4),
-			BPF_LD_IMM64(BPF_REG_2, 0x123456780f0f0f0fULL),
 			BPF_ATOMIC_OP(BPF_W, BPF_AND | BPF_FETCH,
 				      BPF_REG_10, BPF_REG_2, -4),
 			BPF_MOV64_IMM(BPF_REG_3, 0xf0),
@@ -440,10 +471,12 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"64-bit atomics without fetch leave the source alone",
+		.in = {
+			[BPF_REG_1] = 0xff00ff00ff00ff00ULL,
+			[BPF_REG_2] = 0x0ff00ff00ff00ff0ULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_1, 0xff00ff00ff00ff00ULL),
 			BPF_STX_MEM(BPF_DW, BPF_REG_10, BPF_REG_1, -8),
-			BPF_LD_IMM64(BPF_REG_2, 0x0ff00ff00ff00ff0ULL),
 			BPF_ATOMIC_OP(BPF_DW, BPF_AND, BPF_REG_10, BPF_REG_2, -8),
 			BPF_MOV64_IMM(BPF_REG_3, 1),
 			BPF_ATOMIC_OP(BPF_DW, BPF_OR, BPF_REG_10, BPF_REG_3, -8),
@@ -465,10 +498,12 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"jmp32 with negative operands",
+		.in = {
+			[BPF_REG_2] = 0x00000001ffffffffULL,
+			[BPF_REG_3] = 0x7ffffffffffffffeULL,
+			[BPF_REG_5] = 0x00000002ffffffffULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_2, 0x00000001ffffffffULL),
-			BPF_LD_IMM64(BPF_REG_3, 0x7ffffffffffffffeULL),
-			BPF_LD_IMM64(BPF_REG_5, 0x00000002ffffffffULL),
 			BPF_MOV64_IMM(BPF_REG_4, 0),
 			BPF_JMP32_IMM(BPF_JSLT, BPF_REG_2, 0, 1),
 			BPF_ALU64_IMM(BPF_OR, BPF_REG_4, 0x1),
@@ -532,8 +567,10 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"byte swaps",
+		.in = {
+			[BPF_REG_1] = 0x0123456789abcdefULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_1, 0x0123456789abcdefULL),
 			BPF_MOV64_REG(BPF_REG_2, BPF_REG_1),
 			BPF_ENDIAN(BPF_TO_BE, BPF_REG_2, 16),
 			BPF_MOV64_REG(BPF_REG_3, BPF_REG_1),
@@ -590,8 +627,10 @@ static const struct runtime_test tests[] = {
 	},
 	{
 		"return value is the low half of r0",
+		.in = {
+			[BPF_REG_0] = 0x12345678deadbeefULL,
+		},
 		.insns = {
-			BPF_LD_IMM64(BPF_REG_0, 0x12345678deadbeefULL),
 			BPF_EXIT_INSN(),
 		},
 		.ret = 0xdeadbeef,
@@ -657,7 +696,7 @@ static const struct runtime_test tests[] = {
 	{
 		"refuse a jump before the start",
 		.insns = {
-			BPF_JMP_A(-4),
+			BPF_JMP_A(-100),
 			BPF_EXIT_INSN(),
 		},
 		.flags = REJECT,
@@ -722,21 +761,27 @@ static int test_len(const struct bpf_insn *insns)
 
 /*
  * A program of insns after a prologue that keeps the context in r9 and
- * clears r0. Returns an ERR_PTR with what bpf_prog_select_runtime() said.
+ * loads r0-r8 from in (zeros if NULL). Returns an ERR_PTR with what
+ * bpf_prog_select_runtime() said.
  */
-static struct bpf_prog *test_prog(const struct bpf_insn *insns, int len)
+static struct bpf_prog *test_prog(const u64 *in, const struct bpf_insn *insns,
+				  int len)
 {
+	int prologue = 1 + 2 * IN_REGS, i, err;
 	struct bpf_prog *fp;
-	int err;
 
-	fp = bpf_prog_alloc(bpf_prog_size(len + 2), 0);
+	fp = bpf_prog_alloc(bpf_prog_size(prologue + len), 0);
 	if (!fp)
 		return ERR_PTR(-ENOMEM);
-	fp->len = len + 2;
+	fp->len = prologue + len;
 	fp->type = BPF_PROG_TYPE_SOCKET_FILTER;
 	fp->insnsi[0] = BPF_MOV64_REG(BPF_REG_9, BPF_REG_1);
-	fp->insnsi[1] = BPF_MOV64_IMM(BPF_REG_0, 0);
-	memcpy(&fp->insnsi[2], insns, len * sizeof(*insns));
+	for (i = 0; i < IN_REGS; i++) {
+		struct bpf_insn ld[] = { BPF_LD_IMM64(i, in ? in[i] : 0) };
+
+		memcpy(&fp->insnsi[1 + 2 * i], ld, sizeof(ld));
+	}
+	memcpy(&fp->insnsi[prologue], insns, len * sizeof(*insns));
 	fp = bpf_prog_select_runtime(fp, &err);
 	if (err) {
 		bpf_prog_free(fp);
@@ -779,7 +824,7 @@ static void run_table_test(const struct runtime_test *t)
 		report(t->name, true, "upstream leaves this to its verifier");
 		return;
 	}
-	fp = test_prog(t->insns, t->len ? t->len : test_len(t->insns));
+	fp = test_prog(t->in, t->insns, t->len ? t->len : test_len(t->insns));
 	if ((t->flags & REJECT) == REJECT) {
 		if (PTR_ERR_OR_ZERO(fp) != -EINVAL) {
 			pr_info("# select_runtime returned %d, not -EINVAL\n",
@@ -833,7 +878,7 @@ static struct bpf_prog *tail_call_prog(struct bpf_array *array, u32 index,
 	};
 
 	memcpy(&prog[3], insns, len * sizeof(*insns));
-	return test_prog(prog, len + 3);
+	return test_prog(NULL, prog, len + 3);
 }
 
 /* Counts its runs in out[0] and tail-calls itself: 1 + MAX_TAIL_CALL_CNT. */
@@ -903,7 +948,7 @@ static void test_tail_call_paths(void)
 
 	if (!array)
 		goto out;
-	callee = test_prog(target, ARRAY_SIZE(target));
+	callee = test_prog(NULL, target, ARRAY_SIZE(target));
 	fp = tail_call_prog(array, 5, caller, ARRAY_SIZE(caller));
 	if (IS_ERR(callee) || IS_ERR(fp))
 		goto out;
@@ -957,7 +1002,7 @@ static void test_helper_call(void)
 		report(name, true, "helper out of reach of __bpf_call_base");
 		return;
 	}
-	fp = test_prog(insns, ARRAY_SIZE(insns));
+	fp = test_prog(NULL, insns, ARRAY_SIZE(insns));
 	if (IS_ERR(fp)) {
 		report(name, false, NULL);
 		return;

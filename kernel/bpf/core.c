@@ -142,19 +142,17 @@ struct bpf_prog *bpf_prog_realloc(struct bpf_prog *fp_old, unsigned int size,
 	return fp;
 }
 
-/* Free a program nobody can be running: no JIT image, no grace period. */
+/*
+ * Free what bpf_prog_alloc() made, once nobody can be running the
+ * program: it has no JIT image and needs no grace period.
+ */
 void __bpf_prog_free(struct bpf_prog *fp)
 {
-	if (fp->aux) {
-		mutex_destroy(&fp->aux->used_maps_mutex);
-		mutex_destroy(&fp->aux->ext_mutex);
-		mutex_destroy(&fp->aux->dst_mutex);
-		kfree(fp->aux->poke_tab);
-		kfree(fp->aux);
-	}
+	struct bpf_prog_aux *aux = fp->aux;
+
 	free_percpu(fp->stats);
-	free_percpu(fp->active);
 	vfree(fp);
+	kfree(aux);
 }
 
 static void bpf_prog_free_work(struct work_struct *work)
