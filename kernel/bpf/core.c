@@ -338,6 +338,15 @@ const struct exception_table_entry *search_bpf_extables(unsigned long addr)
 	return entry;
 }
 
+/*
+ * The XDP dispatcher may turn its indirect call of the attached program
+ * into a direct one. Not doing so is always right: it calls bpf_func.
+ */
+void bpf_dispatcher_change_prog(struct bpf_dispatcher *d,
+				struct bpf_prog *from, struct bpf_prog *to)
+{
+}
+
 /* No JIT image: only the program itself to free. The JIT overrides this. */
 void __weak bpf_jit_free(struct bpf_prog *fp)
 {
