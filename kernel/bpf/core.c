@@ -52,7 +52,7 @@
 EXPORT_TRACEPOINT_SYMBOL_GPL(xdp_exception);
 EXPORT_TRACEPOINT_SYMBOL_GPL(xdp_bulk_tx);
 
-/* Turned on by bpf(2)'s BPF_ENABLE_STATS; bpf_prog_run() then times runs. */
+/* While on, bpf_prog_run() counts runs and their time in fp->stats. */
 DEFINE_STATIC_KEY_FALSE(bpf_stats_enabled_key);
 EXPORT_SYMBOL(bpf_stats_enabled_key);
 
@@ -473,7 +473,7 @@ static u64 bpf_probe_load(const void *src, u32 size)
 #define SRC		regs[pc->src]
 #define IMM		pc->imm
 #define AT(base)	((void *)(unsigned long)((base) + pc->off))
-#define BRANCH(cond)	((cond) ? pc->off : 0)
+#define BRANCH(cond)	(pc->off & -(long)!!(cond))
 
 /*
  * Run the cells from pc with r1-r5 as arguments, return r0. Called with
@@ -630,17 +630,29 @@ static noinline __noclone u64 bpf_run(const union bpf_cell *pc, u64 r1, u64 r2,
 		[HANDLER_CMPXCHG_DW] = &&CMPXCHG_DW,
 		[HANDLER_TRAP] = &&TRAP,
 	};
-	/* Programs never read stack they did not write: skip auto-init. */
+	/*
+	 * Programs never read stack they did not write: no auto-init. The
+	 * registers are set one by one, which is cheaper than clearing the
+	 * array first.
+	 */
 	u64 stack[MAX_BPF_STACK / sizeof(u64)] __uninitialized;
-	u64 regs[MAX_BPF_EXT_REG] = {
-		[BPF_REG_1] = r1, [BPF_REG_2] = r2, [BPF_REG_3] = r3,
-		[BPF_REG_4] = r4, [BPF_REG_5] = r5,
-		[BPF_REG_FP] = (unsigned long)&stack[ARRAY_SIZE(stack)],
-	};
+	u64 regs[MAX_BPF_EXT_REG] __uninitialized;
 	u32 tail_calls = 0;
 
 	if (unlikely(!pc))
 		return (unsigned long)handlers;
+	R(0) = 0;
+	R(1) = r1;
+	R(2) = r2;
+	R(3) = r3;
+	R(4) = r4;
+	R(5) = r5;
+	R(6) = 0;
+	R(7) = 0;
+	R(8) = 0;
+	R(9) = 0;
+	R(FP) = (unsigned long)&stack[ARRAY_SIZE(stack)];
+	regs[BPF_REG_AX] = 0;
 	goto *pc->op;
 
 	/* 32-bit results are the low halves of 64-bit ones, zero-extended. */
@@ -704,7 +716,11 @@ MOD32_X:	DST = (u32)SRC ? (u32)DST % (u32)SRC : (u32)DST;
 		goto *(++pc)->op;
 MOD32_K:	DST = (u32)DST % (u32)IMM;		goto *(++pc)->op;
 
-	/* Branches add the offset or nothing: no branch of our own. */
+	/*
+	 * A conditional jump adds its offset masked by the condition, without
+	 * a branch of its own: each handler is then straight-line code, which
+	 * also suits an emulating host (QEMU's TCG) best.
+	 */
 JA:		pc += pc->off;				goto *(++pc)->op;
 JEQ_X:		pc += BRANCH(DST == SRC);		goto *(++pc)->op;
 JEQ_K:		pc += BRANCH(DST == (u64)IMM);		goto *(++pc)->op;
