@@ -1059,7 +1059,7 @@ struct bpf_prog *bpf_prog_select_runtime(struct bpf_prog *fp, int *err)
 	if (fp->jited)
 		bpf_prog_kallsyms_add(fp);
 	else if (IS_ENABLED(CONFIG_BPF_JIT_ALWAYS_ON))
-		*err = -ENOTSUPP;
+		*err = -EOPNOTSUPP;
 	else
 		*err = bpf_prog_use_interpreter(&fp);
 	if (!*err)
@@ -1116,5 +1116,5 @@ u64 __weak bpf_event_output(struct bpf_map *map, u64 flags, void *meta,
 			    u64 meta_size, void *ctx, u64 ctx_size,
 			    bpf_ctx_copy_t ctx_copy)
 {
-	return -ENOTSUPP;
+	return -EOPNOTSUPP;
 }
