@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -963,11 +964,18 @@ struct stress {
 	char why[128];
 };
 
-#define stress_fail(s, ...) do {					\
-	if (!(s)->failed)						\
-		snprintf((s)->why, sizeof((s)->why), __VA_ARGS__);	\
-	(s)->failed = 1;						\
-} while (0)
+/* Threads do not print: the first failure of each is kept for later. */
+static void stress_fail(struct stress *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (s->failed)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+	va_end(ap);
+	s->failed = 1;
+}
 
 static void *stress_thread(void *arg)
 {
@@ -1218,8 +1226,10 @@ static int set_caps(uint64_t caps)
 	struct __user_cap_data_struct data[2];
 
 	memset(data, 0, sizeof(data));
-	data[0].effective = data[0].permitted = (uint32_t)caps;
-	data[1].effective = data[1].permitted = caps >> 32;
+	data[0].effective = (uint32_t)caps;
+	data[0].permitted = (uint32_t)caps;
+	data[1].effective = caps >> 32;
+	data[1].permitted = caps >> 32;
 	return syscall(SYS_capset, &hdr, data);
 }
 
