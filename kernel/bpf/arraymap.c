@@ -188,7 +188,7 @@ static void *percpu_array_map_lookup_percpu_elem(struct bpf_map *map,
 {
 	s64 index = array_index(map, key);
 
-	if (index < 0 || cpu >= nr_cpu_ids)
+	if (index < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return NULL;
 	return per_cpu_ptr(to_array(map)->pcpu[index], cpu);
 }

@@ -349,7 +349,7 @@ static void *htab_map_lookup_percpu_elem(struct bpf_map *map, void *key,
 {
 	struct htab_elem *e;
 
-	if (cpu >= nr_cpu_ids)
+	if (cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return NULL;
 	e = htab_find_rcu(to_htab(map), key);
 	return e ? per_cpu_ptr(e->pcpu, cpu) : NULL;
@@ -501,6 +501,7 @@ static void htab_free_pool(struct htab *h)
 static int htab_fill_pool(struct htab *h)
 {
 	u32 i, n = h->map.max_entries + num_possible_cpus();
+	u32 size = ebpf_percpu_size(h->map.value_size);
 
 	h->pool = ebpf_map_area_alloc((u64)n * h->elem_size, h->map.numa_node);
 	if (!h->pool)
@@ -509,15 +510,15 @@ static int htab_fill_pool(struct htab *h)
 		struct htab_elem *e = h->pool + (size_t)i * h->elem_size;
 
 		if (h->percpu) {
-			e->pcpu = ebpf_map_percpu_alloc(ebpf_percpu_size(h->map.value_size));
+			e->pcpu = ebpf_map_percpu_alloc(size);
 			if (!e->pcpu) {
 				htab_free_pool(h);
 				return -ENOMEM;
 			}
-			cond_resched();
 		}
 		e->next_free = h->free;
 		h->free = e;
+		cond_resched();
 	}
 	return 0;
 }
@@ -581,6 +582,8 @@ static struct bpf_map *htab_map_alloc(union bpf_attr *attr)
 	for (i = 0; i < n; i++) {
 		INIT_HLIST_NULLS_HEAD(&h->buckets[i].head, i);
 		raw_spin_lock_init(&h->buckets[i].lock);
+		if (!(i % 4096))
+			cond_resched();
 	}
 	return &h->map;
 }

@@ -323,7 +323,8 @@ static int map_create(union bpf_attr *attr)
 	map->key_size = attr->key_size;
 	map->value_size = attr->value_size;
 	map->max_entries = attr->max_entries;
-	map->map_flags = attr->map_flags;
+	/* The access flags belong to the fd, not to the map. */
+	map->map_flags = attr->map_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY);
 	map->numa_node = ebpf_map_attr_node(attr);
 	map->spin_lock_off = -EINVAL;
 	map->timer_off = -EINVAL;

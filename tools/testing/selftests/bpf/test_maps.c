@@ -818,7 +818,9 @@ static void fdinfo(void)
 		expect_eq(fdinfo_field(fd, "key_size"), maps[i].key_size);
 		expect_eq(fdinfo_field(fd, "value_size"), maps[i].value_size);
 		expect_eq(fdinfo_field(fd, "max_entries"), maps[i].max_entries);
-		expect_eq(fdinfo_field(fd, "map_flags"), maps[i].flags);
+		/* The access flags belong to the fd, not to the map. */
+		expect_eq(fdinfo_field(fd, "map_flags"),
+			  maps[i].flags & ~(BPF_F_RDONLY | BPF_F_WRONLY));
 		expect_eq(fdinfo_field(fd, "map_extra"), 0);
 		expect_eq(fdinfo_field(fd, "memlock"), memlock);
 		close(fd);
