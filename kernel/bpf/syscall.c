@@ -343,16 +343,44 @@ static int map_create(union bpf_attr *attr)
 	return fd;
 }
 
-/* A kernel copy of the key at @ukey; NULL stays NULL if @may_be_null. */
-static void *map_copy_key(const struct bpf_map *map, u64 ukey, bool may_be_null)
+/*
+ * The element commands copy keys and values through a buffer on the
+ * stack when they are small, which spares most calls two allocations,
+ * and through kvmalloc() otherwise.
+ */
+struct elem_buf {
+	u64 small[8];
+};
+
+static void buf_free(struct elem_buf *buf, void *p)
 {
-	if (!ukey && may_be_null)
-		return NULL;
-	return vmemdup_user(u64_to_user_ptr(ukey), map->key_size);
+	if (p != buf->small)
+		kvfree(p);
+}
+
+/* Room for @size bytes, or an ERR_PTR. */
+static void *buf_alloc(struct elem_buf *buf, u32 size)
+{
+	if (size <= sizeof(buf->small))
+		return buf->small;
+	return kvmalloc(size, GFP_USER | __GFP_NOWARN) ?: ERR_PTR(-ENOMEM);
+}
+
+/* A copy of the @size bytes of user memory at @uptr, or an ERR_PTR. */
+static void *buf_copy_in(struct elem_buf *buf, u64 uptr, u32 size)
+{
+	void *p = buf_alloc(buf, size);
+
+	if (!IS_ERR(p) && copy_from_user(p, u64_to_user_ptr(uptr), size)) {
+		buf_free(buf, p);
+		p = ERR_PTR(-EFAULT);
+	}
+	return p;
 }
 
 static int map_lookup_elem(union bpf_attr *attr)
 {
+	struct elem_buf kbuf, vbuf;
 	struct bpf_map *map;
 	void *key, *value;
 	struct fd f;
@@ -369,22 +397,22 @@ static int map_lookup_elem(union bpf_attr *attr)
 	if (attr->flags & BPF_F_LOCK)
 		goto out_fd;
 
-	key = map_copy_key(map, attr->key, false);
+	key = buf_copy_in(&kbuf, attr->key, map->key_size);
 	err = PTR_ERR(key);
 	if (IS_ERR(key))
 		goto out_fd;
 	size = map_user_value_size(map);
-	value = kvmalloc(size, GFP_USER | __GFP_NOWARN);
-	err = -ENOMEM;
-	if (!value)
+	value = buf_alloc(&vbuf, size);
+	err = PTR_ERR(value);
+	if (IS_ERR(value))
 		goto out_key;
 
 	err = map_type(map)->sys_lookup(map, key, value);
 	if (!err && copy_to_user(u64_to_user_ptr(attr->value), value, size))
 		err = -EFAULT;
-	kvfree(value);
+	buf_free(&vbuf, value);
 out_key:
-	kvfree(key);
+	buf_free(&kbuf, key);
 out_fd:
 	fdput(f);
 	return err;
@@ -392,6 +420,7 @@ out_fd:
 
 static int map_update_elem(union bpf_attr *attr)
 {
+	struct elem_buf kbuf, vbuf;
 	struct bpf_map *map;
 	void *key, *value;
 	struct fd f;
@@ -404,20 +433,19 @@ static int map_update_elem(union bpf_attr *attr)
 	if (attr->flags & BPF_F_LOCK)
 		goto out_fd;
 
-	key = map_copy_key(map, attr->key, false);
+	key = buf_copy_in(&kbuf, attr->key, map->key_size);
 	err = PTR_ERR(key);
 	if (IS_ERR(key))
 		goto out_fd;
-	value = vmemdup_user(u64_to_user_ptr(attr->value),
-			     map_user_value_size(map));
+	value = buf_copy_in(&vbuf, attr->value, map_user_value_size(map));
 	err = PTR_ERR(value);
 	if (IS_ERR(value))
 		goto out_key;
 
 	err = map_type(map)->sys_update(map, key, value, attr->flags);
-	kvfree(value);
+	buf_free(&vbuf, value);
 out_key:
-	kvfree(key);
+	buf_free(&kbuf, key);
 out_fd:
 	fdput(f);
 	return err;
@@ -425,6 +453,7 @@ out_fd:
 
 static int map_delete_elem(union bpf_attr *attr)
 {
+	struct elem_buf kbuf;
 	struct bpf_map *map;
 	struct fd f;
 	void *key;
@@ -433,11 +462,11 @@ static int map_delete_elem(union bpf_attr *attr)
 	map = map_from_fd(&f, attr->map_fd, FMODE_WRITE);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
-	key = map_copy_key(map, attr->key, false);
+	key = buf_copy_in(&kbuf, attr->key, map->key_size);
 	err = PTR_ERR(key);
 	if (!IS_ERR(key)) {
 		err = map->ops->map_delete_elem(map, key);
-		kvfree(key);
+		buf_free(&kbuf, key);
 	}
 	fdput(f);
 	return err;
@@ -446,21 +475,24 @@ static int map_delete_elem(union bpf_attr *attr)
 /* A NULL key, or one that is not in the map, asks for the first key. */
 static int map_get_next_key(union bpf_attr *attr)
 {
+	struct elem_buf kbuf, nbuf;
+	void *key = NULL, *next;
 	struct bpf_map *map;
-	void *key, *next;
 	struct fd f;
 	int err;
 
 	map = map_from_fd(&f, attr->map_fd, FMODE_READ);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
-	key = map_copy_key(map, attr->key, true);
-	err = PTR_ERR(key);
-	if (IS_ERR(key))
-		goto out_fd;
-	next = kvmalloc(map->key_size, GFP_USER | __GFP_NOWARN);
-	err = -ENOMEM;
-	if (!next)
+	if (attr->key) {
+		key = buf_copy_in(&kbuf, attr->key, map->key_size);
+		err = PTR_ERR(key);
+		if (IS_ERR(key))
+			goto out_fd;
+	}
+	next = buf_alloc(&nbuf, map->key_size);
+	err = PTR_ERR(next);
+	if (IS_ERR(next))
 		goto out_key;
 
 	rcu_read_lock();
@@ -469,9 +501,10 @@ static int map_get_next_key(union bpf_attr *attr)
 	if (!err && copy_to_user(u64_to_user_ptr(attr->next_key), next,
 				 map->key_size))
 		err = -EFAULT;
-	kvfree(next);
+	buf_free(&nbuf, next);
 out_key:
-	kvfree(key);
+	if (key)
+		buf_free(&kbuf, key);
 out_fd:
 	fdput(f);
 	return err;
