@@ -93,21 +93,10 @@ void __percpu *ebpf_map_percpu_alloc(u32 size)
 #define ELEM_GFP (GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
 
 #ifdef CONFIG_MEMCG_KMEM
-static struct mem_cgroup *map_memcg_enter(const struct bpf_map *map)
+/* The caller's rcu_read_lock() keeps the memcg valid. */
+static struct mem_cgroup *map_memcg(const struct bpf_map *map)
 {
-	struct mem_cgroup *memcg = root_mem_cgroup;
-
-	/* The memcg stays valid while the caller is in this RCU section. */
-	rcu_read_lock();
-	if (map->objcg)
-		memcg = obj_cgroup_memcg(map->objcg);
-	return set_active_memcg(memcg);
-}
-
-static void map_memcg_leave(struct mem_cgroup *old)
-{
-	set_active_memcg(old);
-	rcu_read_unlock();
+	return map->objcg ? obj_cgroup_memcg(map->objcg) : root_mem_cgroup;
 }
 
 static void map_memcg_save(struct bpf_map *map)
@@ -122,13 +111,9 @@ static void map_memcg_release(struct bpf_map *map)
 		obj_cgroup_put(map->objcg);
 }
 #else
-static struct mem_cgroup *map_memcg_enter(const struct bpf_map *map)
+static struct mem_cgroup *map_memcg(const struct bpf_map *map)
 {
 	return NULL;
-}
-
-static void map_memcg_leave(struct mem_cgroup *old)
-{
 }
 
 static void map_memcg_save(struct bpf_map *map)
@@ -142,19 +127,27 @@ static void map_memcg_release(struct bpf_map *map)
 
 void *ebpf_map_elem_alloc(const struct bpf_map *map, size_t size)
 {
-	struct mem_cgroup *old = map_memcg_enter(map);
-	void *p = kmalloc_node(size, ELEM_GFP, map->numa_node);
+	struct mem_cgroup *old;
+	void *p;
 
-	map_memcg_leave(old);
+	rcu_read_lock();
+	old = set_active_memcg(map_memcg(map));
+	p = kmalloc_node(size, ELEM_GFP, map->numa_node);
+	set_active_memcg(old);
+	rcu_read_unlock();
 	return p;
 }
 
 void __percpu *ebpf_map_elem_percpu_alloc(const struct bpf_map *map, u32 size)
 {
-	struct mem_cgroup *old = map_memcg_enter(map);
-	void __percpu *p = __alloc_percpu_gfp(size, 8, ELEM_GFP);
+	struct mem_cgroup *old;
+	void __percpu *p;
 
-	map_memcg_leave(old);
+	rcu_read_lock();
+	old = set_active_memcg(map_memcg(map));
+	p = __alloc_percpu_gfp(size, 8, ELEM_GFP);
+	set_active_memcg(old);
+	rcu_read_unlock();
 	return p;
 }
 
