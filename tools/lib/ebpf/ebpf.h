@@ -66,4 +66,26 @@ static inline int ebpf_map_update(int fd, const void *key, const void *value,
 	return ebpf_map_elem(BPF_MAP_UPDATE_ELEM, fd, key, value, flags);
 }
 
+static inline int ebpf_map_delete(int fd, const void *key)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = fd;
+	attr.key = ptr_to_u64(key);
+	return sys_bpf(BPF_MAP_DELETE_ELEM, &attr, sizeof(attr));
+}
+
+/* A NULL key asks for the first key; ENOENT means there is no next one. */
+static inline int ebpf_map_next_key(int fd, const void *key, void *next_key)
+{
+	union bpf_attr attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_fd = fd;
+	attr.key = ptr_to_u64(key);
+	attr.next_key = ptr_to_u64(next_key);
+	return sys_bpf(BPF_MAP_GET_NEXT_KEY, &attr, sizeof(attr));
+}
+
 #endif
