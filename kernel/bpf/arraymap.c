@@ -31,20 +31,14 @@
 
 #include "ebpf.h"
 
-struct array_map {
-	struct bpf_map map;
-	u32 elem_size;		/* of an inline or per-CPU value */
-	/* 8-byte aligned, as the pointers in the union are */
-	union {
-		DECLARE_FLEX_ARRAY(char, values);
-		DECLARE_FLEX_ARRAY(void __percpu *, pcpu);
-		DECLARE_FLEX_ARRAY(struct bpf_prog *, progs);
-	};
-};
-
-static struct array_map *to_array(struct bpf_map *map)
+/*
+ * The in-tree struct bpf_array, because the runtime's tail call (and
+ * upstream's JIT) read a program array's ptrs[] at its offset. value[]
+ * holds inline values, pptrs[] per-CPU ones, ptrs[] programs.
+ */
+static struct bpf_array *to_array(struct bpf_map *map)
 {
-	return container_of(map, struct array_map, map);
+	return container_of(map, struct bpf_array, map);
 }
 
 /* The clamped index of @key, or -1 if it is out of range. */
@@ -93,11 +87,11 @@ static int prog_array_map_alloc_check(union bpf_attr *attr)
 	return array_check(attr, false);
 }
 
-static struct array_map *array_alloc(union bpf_attr *attr, u32 slot_size)
+static struct bpf_array *array_alloc(union bpf_attr *attr, u32 slot_size)
 {
-	u64 size = struct_size((struct array_map *)NULL, values, 0) +
+	u64 size = sizeof(struct bpf_array) +
 		   (u64)slot_size * attr->max_entries;
-	struct array_map *array;
+	struct bpf_array *array;
 
 	array = ebpf_map_area_alloc(size, ebpf_map_attr_node(attr));
 	if (array)
@@ -107,33 +101,33 @@ static struct array_map *array_alloc(union bpf_attr *attr, u32 slot_size)
 
 static struct bpf_map *array_map_alloc(union bpf_attr *attr)
 {
-	struct array_map *array;
+	struct bpf_array *array;
 
 	array = array_alloc(attr, round_up(attr->value_size, 8));
 	return array ? &array->map : ERR_PTR(-ENOMEM);
 }
 
-static void percpu_array_free_values(struct array_map *array, u32 n)
+static void percpu_array_free_values(struct bpf_array *array, u32 n)
 {
 	u32 i;
 
 	for (i = 0; i < n; i++) {
-		free_percpu(array->pcpu[i]);
+		free_percpu(array->pptrs[i]);
 		cond_resched();
 	}
 }
 
 static struct bpf_map *percpu_array_map_alloc(union bpf_attr *attr)
 {
-	struct array_map *array;
+	struct bpf_array *array;
 	u32 i;
 
 	array = array_alloc(attr, sizeof(void __percpu *));
 	if (!array)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < attr->max_entries; i++) {
-		array->pcpu[i] = ebpf_map_percpu_alloc(array->elem_size);
-		if (!array->pcpu[i]) {
+		array->pptrs[i] = ebpf_map_percpu_alloc(array->elem_size);
+		if (!array->pptrs[i]) {
 			percpu_array_free_values(array, i);
 			kvfree(array);
 			return ERR_PTR(-ENOMEM);
@@ -145,7 +139,7 @@ static struct bpf_map *percpu_array_map_alloc(union bpf_attr *attr)
 
 static struct bpf_map *prog_array_map_alloc(union bpf_attr *attr)
 {
-	struct array_map *array;
+	struct bpf_array *array;
 
 	array = array_alloc(attr, sizeof(struct bpf_prog *));
 	return array ? &array->map : ERR_PTR(-ENOMEM);
@@ -158,7 +152,7 @@ static void array_map_free(struct bpf_map *map)
 
 static void percpu_array_map_free(struct bpf_map *map)
 {
-	struct array_map *array = to_array(map);
+	struct bpf_array *array = to_array(map);
 
 	percpu_array_free_values(array, map->max_entries);
 	kvfree(array);
@@ -166,12 +160,12 @@ static void percpu_array_map_free(struct bpf_map *map)
 
 static void *array_map_lookup_elem(struct bpf_map *map, void *key)
 {
-	struct array_map *array = to_array(map);
+	struct bpf_array *array = to_array(map);
 	s64 index = array_index(map, key);
 
 	if (index < 0)
 		return NULL;
-	return array->values + (size_t)array->elem_size * index;
+	return array->value + (size_t)array->elem_size * index;
 }
 
 static void *percpu_array_map_lookup_elem(struct bpf_map *map, void *key)
@@ -180,7 +174,7 @@ static void *percpu_array_map_lookup_elem(struct bpf_map *map, void *key)
 
 	if (index < 0)
 		return NULL;
-	return this_cpu_ptr(to_array(map)->pcpu[index]);
+	return this_cpu_ptr(to_array(map)->pptrs[index]);
 }
 
 static void *percpu_array_map_lookup_percpu_elem(struct bpf_map *map,
@@ -190,7 +184,7 @@ static void *percpu_array_map_lookup_percpu_elem(struct bpf_map *map,
 
 	if (index < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
 		return NULL;
-	return per_cpu_ptr(to_array(map)->pcpu[index], cpu);
+	return per_cpu_ptr(to_array(map)->pptrs[index], cpu);
 }
 
 /* Programs cannot look into a program array; only tail calls use it. */
@@ -217,12 +211,12 @@ static s64 array_update_index(struct bpf_map *map, void *key, u64 flags)
 static int array_map_update_elem(struct bpf_map *map, void *key, void *value,
 				 u64 flags)
 {
-	struct array_map *array = to_array(map);
+	struct bpf_array *array = to_array(map);
 	s64 index = array_update_index(map, key, flags);
 
 	if (index < 0)
 		return index;
-	memcpy(array->values + (size_t)array->elem_size * index, value,
+	memcpy(array->value + (size_t)array->elem_size * index, value,
 	       map->value_size);
 	return 0;
 }
@@ -235,7 +229,7 @@ static int percpu_array_map_update_elem(struct bpf_map *map, void *key,
 
 	if (index < 0)
 		return index;
-	memcpy(this_cpu_ptr(to_array(map)->pcpu[index]), value,
+	memcpy(this_cpu_ptr(to_array(map)->pptrs[index]), value,
 	       map->value_size);
 	return 0;
 }
@@ -279,14 +273,14 @@ static int array_sys_lookup(struct bpf_map *map, void *key, void *value)
 static int percpu_array_sys_lookup(struct bpf_map *map, void *key,
 				   void *value)
 {
-	struct array_map *array = to_array(map);
+	struct bpf_array *array = to_array(map);
 	s64 index = array_index(map, key);
 	int cpu;
 
 	if (index < 0)
 		return -ENOENT;
 	for_each_possible_cpu(cpu) {
-		memcpy(value, per_cpu_ptr(array->pcpu[index], cpu),
+		memcpy(value, per_cpu_ptr(array->pptrs[index], cpu),
 		       array->elem_size);
 		value += array->elem_size;
 	}
@@ -296,14 +290,14 @@ static int percpu_array_sys_lookup(struct bpf_map *map, void *key,
 static int percpu_array_sys_update(struct bpf_map *map, void *key,
 				   void *value, u64 flags)
 {
-	struct array_map *array = to_array(map);
+	struct bpf_array *array = to_array(map);
 	s64 index = array_update_index(map, key, flags);
 	int cpu;
 
 	if (index < 0)
 		return index;
 	for_each_possible_cpu(cpu) {
-		memcpy(per_cpu_ptr(array->pcpu[index], cpu), value,
+		memcpy(per_cpu_ptr(array->pptrs[index], cpu), value,
 		       array->elem_size);
 		value += array->elem_size;
 	}
@@ -319,7 +313,7 @@ static int prog_array_sys_lookup(struct bpf_map *map, void *key, void *value)
 	if (index < 0)
 		return -ENOENT;
 	rcu_read_lock();
-	prog = READ_ONCE(to_array(map)->progs[index]);
+	prog = READ_ONCE(to_array(map)->ptrs[index]);
 	if (prog) {
 		*(u32 *)value = ebpf_prog_id(prog);
 		err = 0;
@@ -342,7 +336,7 @@ static int prog_array_sys_update(struct bpf_map *map, void *key, void *value,
 	prog = ebpf_prog_get_for_map(map, *(u32 *)value);
 	if (IS_ERR(prog))
 		return PTR_ERR(prog);
-	old = xchg(&to_array(map)->progs[index], prog);
+	old = xchg(&to_array(map)->ptrs[index], prog);
 	if (old)
 		ebpf_prog_put(old);
 	return 0;
@@ -355,7 +349,7 @@ static int prog_array_map_delete_elem(struct bpf_map *map, void *key)
 
 	if (index < 0)
 		return -E2BIG;
-	old = xchg(&to_array(map)->progs[index], NULL);
+	old = xchg(&to_array(map)->ptrs[index], NULL);
 	if (!old)
 		return -ENOENT;
 	ebpf_prog_put(old);
@@ -364,12 +358,12 @@ static int prog_array_map_delete_elem(struct bpf_map *map, void *key)
 
 static void prog_array_clear(struct bpf_map *map)
 {
-	struct array_map *array = to_array(map);
+	struct bpf_array *array = to_array(map);
 	struct bpf_prog *old;
 	u32 i;
 
 	for (i = 0; i < map->max_entries; i++) {
-		old = xchg(&array->progs[i], NULL);
+		old = xchg(&array->ptrs[i], NULL);
 		if (old)
 			ebpf_prog_put(old);
 	}
