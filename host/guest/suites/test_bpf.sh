@@ -6,7 +6,11 @@
 # and each suite ends with a line checking its "Summary:" against them.
 #
 # usage: test_bpf.sh [FILTER]   (FILTER selects test lines by name)
+#        test_bpf.sh --bench    (instead of TAP, "bench" lines with each
+#                                test's ns per run, summed over its data)
 set -u
+bench=0
+[ "${1:-}" != --bench ] || { bench=1; shift; }
 filter=${1:-}
 mod=$(find /lib/modules -name test_bpf.ko 2>/dev/null | head -n 1)
 if [ -z "$mod" ]; then
@@ -39,13 +43,29 @@ kill $reader
 # dictionary follow, starting with a space). A test's result line comes
 # in pieces when another message cuts into it: the later pieces are
 # records flagged "c", for continuation.
-sed -n 's/^[^ ][^,]*,[^,]*,[^,]*,\([^,;]*\)[^;]*;/\1 /p' $log | awk -v filter="$filter" '
+sed -n 's/^[^ ][^,]*,[^,]*,[^,]*,\([^,;]*\)[^;]*;/\1 /p' $log |
+awk -v filter="$filter" -v bench=$bench '
+function report_time(name,   t, d, i, n, sum) {
+	t = cur
+	if (!sub(/.* jited:0 /, "", t) || !sub(/ *PASS *$/, "", t))
+		return
+	n = split(t, d, " ")
+	for (i = 1; i <= n; i++)
+		sum += d[i]
+	gsub(/[^A-Za-z0-9#]+/, "_", name)
+	printf "bench %s/%s %d ns\n", suite, substr(name, 1, 48), sum
+}
 function flush(   name, ok) {
 	if (cur == "")
 		return
 	name = cur
 	sub(/ (jited:|PASS|UNEXPECTED_PASS|FAIL|ret ).*$/, "", name)
 	ok = cur ~ /(^| )PASS *$/
+	if (bench) {
+		report_time(name)
+		cur = ""
+		return
+	}
 	ran[suite]++
 	if (ok)
 		passed[suite]++
@@ -60,6 +80,8 @@ flags == "c" { if (cur != "") cur = cur $0; next }
 /^test_bpf\.sh: begin / { suite = $3; summary = ""; next }
 /^test_bpf\.sh: end / {
 	flush()
+	if (bench)
+		next
 	split(summary, count, /[^0-9]+/)
 	ok = summary != "" && $4 == 0 && count[1] == passed[suite] + 0 &&
 	     count[1] == ran[suite] + 0 && count[2] == 0
@@ -70,5 +92,5 @@ flags == "c" { if (cur != "") cur = cur $0; next }
 }
 /^test_bpf: #[0-9]+ / { flush(); cur = substr($0, 11); next }
 /Summary: / { flush(); summary = $0; sub(/.*Summary: /, "", summary); next }
-END { printf "1..%d\n", n }
+END { if (!bench) printf "1..%d\n", n }
 '
