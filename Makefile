@@ -7,6 +7,7 @@
 #   make shell          interactive guest shell
 #   make reference      build upstream's own BPF stack from the same base
 #   make test KERNEL=reference   run the guest tests on the reference
+#   make bench          benchmarks, ours against the reference kernel
 #   make series         export the series as git format-patches and
 #                       check that they apply with git am
 #   make check          checkpatch --strict and sparse on our files
@@ -29,7 +30,7 @@ TIMEOUT ?= 900
 KMAKE = $(MAKE) -s -C $(1) O=$(2) ARCH=x86_64 -j$(JOBS) \
 	KBUILD_BUILD_USER=series KBUILD_BUILD_HOST=series
 
-.PHONY: all deps base kernel guest initramfs test demo shell reference \
+.PHONY: all deps base kernel guest initramfs test demo shell reference bench \
 	reference-kernel series check clean guest-bins kernel-locked reference-locked
 .DEFAULT_GOAL := all
 
@@ -83,8 +84,10 @@ GUEST_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter \
 GUEST_DEPS := $(wildcard $(REPO)/tools/lib/ebpf/*.h) \
 	$(wildcard $(REPO)/tools/testing/selftests/bpf/*.h)
 TEST_SRCS := $(wildcard tools/testing/selftests/bpf/test_*.c)
+BENCH_SRCS := $(wildcard tools/testing/selftests/bpf/bench_*.c)
 SAMPLE_SRCS := $(wildcard samples/bpf/*.c)
 GUEST_BINS := $(patsubst tools/testing/selftests/bpf/%.c,$(GUEST)/tests/%,$(TEST_SRCS)) \
+	$(patsubst tools/testing/selftests/bpf/%.c,$(GUEST)/bench/%,$(BENCH_SRCS)) \
 	$(patsubst samples/bpf/%.c,$(GUEST)/samples/%,$(SAMPLE_SRCS))
 
 guest: kernel
@@ -101,6 +104,11 @@ $(UPSTREAM_TV): $(BASE)/.base-version $(HOST)/build-upstream-test-verifier.sh
 	@$(HOST)/build-upstream-test-verifier.sh $(BASE) $(B) $@
 
 $(GUEST)/tests/%: tools/testing/selftests/bpf/%.c $(GUEST_DEPS)
+	@mkdir -p $(@D)
+	@echo "  GUESTCC $@"
+	@$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< -lpthread
+
+$(GUEST)/bench/%: tools/testing/selftests/bpf/%.c $(GUEST_DEPS)
 	@mkdir -p $(@D)
 	@echo "  GUESTCC $@"
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< -lpthread
@@ -122,6 +130,11 @@ demo: all
 
 shell: $(if $(filter reference,$(KERNEL)),reference,all)
 	@$(HOST)/run-qemu.sh --kernel $(KERNEL) --mode shell
+
+# Benchmarks: both kernels, interleaved boots, ratios ours/reference.
+PAIRS ?= 3
+bench: all reference
+	@$(HOST)/bench.sh --pairs $(PAIRS) --timeout $(TIMEOUT) -- $(T)
 
 series: base
 	@$(HOST)/make-series.sh $(REPO) $(BASE) $(B)/series

@@ -27,18 +27,19 @@ mkdir -p "$stage"
 # own top-level directories in the repository.
 cd "$repo"
 tops=$(ls -d arch Documentation include kernel lib net samples tools 2>/dev/null || true)
-git ls-files -co --exclude-standard -- $tops >"$stage.files"
+git ls-files -co --exclude-standard -- $tops >"$stage.added"
+cp "$stage.added" "$stage.files"
 while read -r f; do
 	[ -f "$f" ] || continue
 	mkdir -p "$stage/$(dirname "$f")"
 	cp "$f" "$stage/$f"
-done <"$stage.files"
+done <"$stage.added"
 
 # Files edited by patches: start from their base version, then patch.
 grep -v '^[[:space:]]*\(#\|$\)' patches/series | awk '{print $1}' >"$stage.patches" || true
 while read -r p; do
 	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "patches/$p" | while read -r f; do
-		if grep -qxF "$f" "$stage.files"; then
+		if grep -qxF "$f" "$stage.added"; then
 			echo "lay-series: $p edits $f, which the repository also adds" >&2
 			exit 1
 		fi
@@ -71,4 +72,4 @@ if [ -f "$manifest" ]; then
 	done
 fi
 mv "$manifest.new" "$manifest"
-rm -rf "$stage" "$stage.files" "$stage.patches"
+rm -rf "$stage" "$stage.added" "$stage.files" "$stage.patches"

@@ -20,6 +20,7 @@ mkdir -p "$root/suites"
 [ ! -d "$here/guest/suites" ] || cp -r "$here/guest/suites/." "$root/suites/"
 [ ! -d "$b/guest/tests" ] || cp -r "$b/guest/tests" "$root/tests"
 [ ! -d "$b/guest/samples" ] || cp -r "$b/guest/samples" "$root/samples"
+[ ! -d "$b/guest/bench" ] || cp -r "$b/guest/bench" "$root/bench"
 [ ! -d "$b/modules-$kernel/lib" ] || cp -r "$b/modules-$kernel/lib" "$root/lib"
 echo "$kernel" >"$root/etc/kernel-flavour"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) \

@@ -1,54 +1,148 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * BPF_MAP_TYPE_ARRAY: max_entries values of value_size bytes, indexed by
- * a u32 key, preallocated and zeroed at creation and never freed before
- * the map. A lookup is an index check and a multiply, so it needs no
- * lock; concurrent updates of one element are not atomic with respect
- * to each other, as in upstream. Elements are 8-byte aligned so that
- * programs can use any access size on them.
+ * The array map types: max_entries slots indexed by a u32 key, all
+ * allocated and zeroed at creation and never freed before the map, so
+ * every element always exists: delete fails with EINVAL, BPF_NOEXIST
+ * with EEXIST, and an index past the end is ENOENT on lookup and E2BIG
+ * on update.
+ *
+ * BPF_MAP_TYPE_ARRAY keeps the values inline, 8-byte aligned so that
+ * programs can use any access size on them. A lookup is a bounds check
+ * and a multiply, so it needs no lock; concurrent updates of one
+ * element are not atomic with respect to each other, as in upstream.
+ *
+ * BPF_MAP_TYPE_PERCPU_ARRAY keeps one per-CPU allocation per slot.
+ * Programs see the copy of the CPU they run on; the system call
+ * exchanges all possible CPUs' copies, each rounded up to 8 bytes.
+ *
+ * BPF_MAP_TYPE_PROG_ARRAY keeps program pointers, the targets of tail
+ * calls. User space stores program fds and reads back program ids.
+ * Slots are swapped with xchg(); a program leaves the array when its
+ * slot is overwritten or deleted, or when the last file of the map is
+ * closed (programs may hold the array that holds them).
+ *
+ * Every index that comes from a program or user space is clamped with
+ * array_index_nospec() before it is used.
  */
 #include <linux/bpf.h>
 #include <linux/nospec.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include "ebpf.h"
 
-struct array_map {
-	struct bpf_map map;
-	u32 elem_size;
-	char values[] __aligned(8);
-};
-
-static struct array_map *to_array(struct bpf_map *map)
+/*
+ * The in-tree struct bpf_array, because the runtime's tail call (and
+ * upstream's JIT) read a program array's ptrs[] at its offset. value[]
+ * holds inline values, pptrs[] per-CPU ones, ptrs[] programs.
+ */
+static struct bpf_array *to_array(struct bpf_map *map)
 {
-	return container_of(map, struct array_map, map);
+	return container_of(map, struct bpf_array, map);
 }
 
-static int array_map_alloc_check(union bpf_attr *attr)
+/* The clamped index of @key, or -1 if it is out of range. */
+static s64 array_index(const struct bpf_map *map, const void *key)
+{
+	u32 index = *(const u32 *)key;
+
+	if (unlikely(index >= map->max_entries))
+		return -1;
+	return array_index_nospec(index, map->max_entries);
+}
+
+static int array_check(union bpf_attr *attr, bool percpu)
 {
 	if (attr->max_entries == 0 || attr->key_size != sizeof(u32) ||
 	    attr->value_size == 0 ||
 	    attr->map_flags & ~EBPF_MAP_COMMON_FLAGS)
 		return -EINVAL;
+	/* Per-CPU memory comes from every node. */
+	if (percpu && attr->map_flags & BPF_F_NUMA_NODE)
+		return -EINVAL;
 	/* round_up() of the element size must not overflow */
 	if (attr->value_size > INT_MAX)
+		return -E2BIG;
+	if (percpu && !ebpf_percpu_size_ok(attr->value_size))
 		return -E2BIG;
 	return 0;
 }
 
+static int array_map_alloc_check(union bpf_attr *attr)
+{
+	return array_check(attr, false);
+}
+
+static int percpu_array_map_alloc_check(union bpf_attr *attr)
+{
+	return array_check(attr, true);
+}
+
+static int prog_array_map_alloc_check(union bpf_attr *attr)
+{
+	/* Values are fds; programs may not even read a program array. */
+	if (attr->value_size != sizeof(u32) ||
+	    attr->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG))
+		return -EINVAL;
+	return array_check(attr, false);
+}
+
+static struct bpf_array *array_alloc(union bpf_attr *attr, u32 slot_size)
+{
+	u64 size = sizeof(struct bpf_array) +
+		   (u64)slot_size * attr->max_entries;
+	struct bpf_array *array;
+
+	array = ebpf_map_area_alloc(size, ebpf_map_attr_node(attr));
+	if (array)
+		array->elem_size = round_up(attr->value_size, 8);
+	return array;
+}
+
 static struct bpf_map *array_map_alloc(union bpf_attr *attr)
 {
-	u32 elem_size = round_up(attr->value_size, 8);
-	u64 size = struct_size((struct array_map *)NULL, values, 0) +
-		   (u64)elem_size * attr->max_entries;
-	struct array_map *array;
+	struct bpf_array *array;
 
-	array = ebpf_map_area_alloc(size, attr->map_flags & BPF_F_NUMA_NODE ?
-				    attr->numa_node : NUMA_NO_NODE);
+	array = array_alloc(attr, round_up(attr->value_size, 8));
+	return array ? &array->map : ERR_PTR(-ENOMEM);
+}
+
+static void percpu_array_free_values(struct bpf_array *array, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		free_percpu(array->pptrs[i]);
+		cond_resched();
+	}
+}
+
+static struct bpf_map *percpu_array_map_alloc(union bpf_attr *attr)
+{
+	struct bpf_array *array;
+	u32 i;
+
+	array = array_alloc(attr, sizeof(void __percpu *));
 	if (!array)
 		return ERR_PTR(-ENOMEM);
-	array->elem_size = elem_size;
+	for (i = 0; i < attr->max_entries; i++) {
+		array->pptrs[i] = ebpf_map_percpu_alloc(array->elem_size);
+		if (!array->pptrs[i]) {
+			percpu_array_free_values(array, i);
+			kvfree(array);
+			return ERR_PTR(-ENOMEM);
+		}
+		cond_resched();
+	}
 	return &array->map;
+}
+
+static struct bpf_map *prog_array_map_alloc(union bpf_attr *attr)
+{
+	struct bpf_array *array;
+
+	array = array_alloc(attr, sizeof(struct bpf_prog *));
+	return array ? &array->map : ERR_PTR(-ENOMEM);
 }
 
 static void array_map_free(struct bpf_map *map)
@@ -56,37 +150,277 @@ static void array_map_free(struct bpf_map *map)
 	kvfree(to_array(map));
 }
 
+static void percpu_array_map_free(struct bpf_map *map)
+{
+	struct bpf_array *array = to_array(map);
+
+	percpu_array_free_values(array, map->max_entries);
+	kvfree(array);
+}
+
 static void *array_map_lookup_elem(struct bpf_map *map, void *key)
 {
-	struct array_map *array = to_array(map);
-	u32 index = *(u32 *)key;
+	struct bpf_array *array = to_array(map);
+	s64 index = array_index(map, key);
 
-	if (unlikely(index >= map->max_entries))
+	if (index < 0)
 		return NULL;
-	index = array_index_nospec(index, map->max_entries);
-	return array->values + (size_t)array->elem_size * index;
+	return array->value + (size_t)array->elem_size * index;
+}
+
+static void *percpu_array_map_lookup_elem(struct bpf_map *map, void *key)
+{
+	s64 index = array_index(map, key);
+
+	if (index < 0)
+		return NULL;
+	return this_cpu_ptr(to_array(map)->pptrs[index]);
+}
+
+static void *percpu_array_map_lookup_percpu_elem(struct bpf_map *map,
+						 void *key, u32 cpu)
+{
+	s64 index = array_index(map, key);
+
+	if (index < 0 || cpu >= nr_cpu_ids || !cpu_possible(cpu))
+		return NULL;
+	return per_cpu_ptr(to_array(map)->pptrs[index], cpu);
+}
+
+/* Programs cannot look into a program array; only tail calls use it. */
+static void *prog_array_map_lookup_elem(struct bpf_map *map, void *key)
+{
+	return NULL;
+}
+
+/* The index an update of @key may write, or a negative errno. */
+static s64 array_update_index(struct bpf_map *map, void *key, u64 flags)
+{
+	s64 index;
+
+	if (unlikely(flags > BPF_EXIST))
+		return -EINVAL;
+	index = array_index(map, key);
+	if (unlikely(index < 0))
+		return -E2BIG;
+	if (unlikely(flags == BPF_NOEXIST))
+		return -EEXIST;
+	return index;
 }
 
 static int array_map_update_elem(struct bpf_map *map, void *key, void *value,
 				 u64 flags)
 {
-	u32 index = *(u32 *)key;
+	struct bpf_array *array = to_array(map);
+	s64 index = array_update_index(map, key, flags);
 
-	if (unlikely(flags > BPF_EXIST))
-		return -EINVAL;
-	if (unlikely(index >= map->max_entries))
-		return -E2BIG;
-	/* Every element of an array always exists. */
-	if (unlikely(flags == BPF_NOEXIST))
-		return -EEXIST;
-	memcpy(array_map_lookup_elem(map, key), value, map->value_size);
+	if (index < 0)
+		return index;
+	memcpy(array->value + (size_t)array->elem_size * index, value,
+	       map->value_size);
 	return 0;
 }
 
-const struct bpf_map_ops ebpf_array_map_ops = {
+/* A program stores the value of the CPU it runs on. */
+static int percpu_array_map_update_elem(struct bpf_map *map, void *key,
+					void *value, u64 flags)
+{
+	s64 index = array_update_index(map, key, flags);
+
+	if (index < 0)
+		return index;
+	memcpy(this_cpu_ptr(to_array(map)->pptrs[index]), value,
+	       map->value_size);
+	return 0;
+}
+
+static int array_map_delete_elem(struct bpf_map *map, void *key)
+{
+	return -EINVAL;
+}
+
+/* Indexes in order; a key past the end starts over at 0. */
+static int array_map_get_next_key(struct bpf_map *map, void *key,
+				  void *next_key)
+{
+	u32 index = key ? *(u32 *)key : U32_MAX;
+	u32 *next = next_key;
+
+	if (index >= map->max_entries) {
+		*next = 0;
+		return 0;
+	}
+	if (index + 1 == map->max_entries)
+		return -ENOENT;
+	*next = index + 1;
+	return 0;
+}
+
+static int array_sys_lookup(struct bpf_map *map, void *key, void *value)
+{
+	void *elem = array_map_lookup_elem(map, key);
+
+	if (!elem)
+		return -ENOENT;
+	memcpy(value, elem, map->value_size);
+	return 0;
+}
+
+/*
+ * User space sees every possible CPU's copy, 8-byte rounded, so the
+ * padding it wrote reads back the same.
+ */
+static int percpu_array_sys_lookup(struct bpf_map *map, void *key,
+				   void *value)
+{
+	struct bpf_array *array = to_array(map);
+	s64 index = array_index(map, key);
+	int cpu;
+
+	if (index < 0)
+		return -ENOENT;
+	for_each_possible_cpu(cpu) {
+		memcpy(value, per_cpu_ptr(array->pptrs[index], cpu),
+		       array->elem_size);
+		value += array->elem_size;
+	}
+	return 0;
+}
+
+static int percpu_array_sys_update(struct bpf_map *map, void *key,
+				   void *value, u64 flags)
+{
+	struct bpf_array *array = to_array(map);
+	s64 index = array_update_index(map, key, flags);
+	int cpu;
+
+	if (index < 0)
+		return index;
+	for_each_possible_cpu(cpu) {
+		memcpy(per_cpu_ptr(array->pptrs[index], cpu), value,
+		       array->elem_size);
+		value += array->elem_size;
+	}
+	return 0;
+}
+
+static int prog_array_sys_lookup(struct bpf_map *map, void *key, void *value)
+{
+	s64 index = array_index(map, key);
+	struct bpf_prog *prog;
+	int err = -ENOENT;
+
+	if (index < 0)
+		return -ENOENT;
+	rcu_read_lock();
+	prog = READ_ONCE(to_array(map)->ptrs[index]);
+	if (prog) {
+		*(u32 *)value = ebpf_prog_id(prog);
+		err = 0;
+	}
+	rcu_read_unlock();
+	return err;
+}
+
+/* Only BPF_ANY: a slot is either empty or replaced. */
+static int prog_array_sys_update(struct bpf_map *map, void *key, void *value,
+				 u64 flags)
+{
+	s64 index = array_index(map, key);
+	struct bpf_prog *prog, *old;
+
+	if (flags != BPF_ANY)
+		return -EINVAL;
+	if (index < 0)
+		return -E2BIG;
+	prog = ebpf_prog_get_for_map(map, *(u32 *)value);
+	if (IS_ERR(prog))
+		return PTR_ERR(prog);
+	old = xchg(&to_array(map)->ptrs[index], prog);
+	if (old)
+		ebpf_prog_put(old);
+	return 0;
+}
+
+static int prog_array_map_delete_elem(struct bpf_map *map, void *key)
+{
+	s64 index = array_index(map, key);
+	struct bpf_prog *old;
+
+	if (index < 0)
+		return -E2BIG;
+	old = xchg(&to_array(map)->ptrs[index], NULL);
+	if (!old)
+		return -ENOENT;
+	ebpf_prog_put(old);
+	return 0;
+}
+
+static void prog_array_clear(struct bpf_map *map)
+{
+	struct bpf_array *array = to_array(map);
+	struct bpf_prog *old;
+	u32 i;
+
+	for (i = 0; i < map->max_entries; i++) {
+		old = xchg(&array->ptrs[i], NULL);
+		if (old)
+			ebpf_prog_put(old);
+	}
+}
+
+static void prog_array_map_free(struct bpf_map *map)
+{
+	prog_array_clear(map);
+	kvfree(to_array(map));
+}
+
+static const struct bpf_map_ops array_map_ops = {
 	.map_alloc_check = array_map_alloc_check,
 	.map_alloc = array_map_alloc,
 	.map_free = array_map_free,
+	.map_get_next_key = array_map_get_next_key,
 	.map_lookup_elem = array_map_lookup_elem,
 	.map_update_elem = array_map_update_elem,
+	.map_delete_elem = array_map_delete_elem,
+};
+
+const struct ebpf_map_type ebpf_array_map = {
+	.ops = &array_map_ops,
+	.sys_lookup = array_sys_lookup,
+	.sys_update = array_map_update_elem,
+};
+
+static const struct bpf_map_ops percpu_array_map_ops = {
+	.map_alloc_check = percpu_array_map_alloc_check,
+	.map_alloc = percpu_array_map_alloc,
+	.map_free = percpu_array_map_free,
+	.map_get_next_key = array_map_get_next_key,
+	.map_lookup_elem = percpu_array_map_lookup_elem,
+	.map_lookup_percpu_elem = percpu_array_map_lookup_percpu_elem,
+	.map_update_elem = percpu_array_map_update_elem,
+	.map_delete_elem = array_map_delete_elem,
+};
+
+const struct ebpf_map_type ebpf_percpu_array_map = {
+	.ops = &percpu_array_map_ops,
+	.sys_lookup = percpu_array_sys_lookup,
+	.sys_update = percpu_array_sys_update,
+	.percpu = true,
+};
+
+static const struct bpf_map_ops prog_array_map_ops = {
+	.map_alloc_check = prog_array_map_alloc_check,
+	.map_alloc = prog_array_map_alloc,
+	.map_free = prog_array_map_free,
+	.map_release_uref = prog_array_clear,
+	.map_get_next_key = array_map_get_next_key,
+	.map_lookup_elem = prog_array_map_lookup_elem,
+	.map_delete_elem = prog_array_map_delete_elem,
+};
+
+const struct ebpf_map_type ebpf_prog_array_map = {
+	.ops = &prog_array_map_ops,
+	.sys_lookup = prog_array_sys_lookup,
+	.sys_update = prog_array_sys_update,
 };

@@ -14,9 +14,16 @@
  * an attached socket). Attach points run programs under RCU, so the last
  * reference frees the program only after a grace period: then no run can
  * still be using the program or the maps it holds. The maps are dropped
- * here, before the runtime frees the program itself.
+ * here, before the runtime frees the program itself. Each program has an
+ * id, which program arrays give back to user space.
+ *
+ * A program array holds programs of one type, all JIT-compiled or all
+ * interpreted, since a tail call runs the target in the caller's frame:
+ * the first program that joins the array, or that loads using it, sets
+ * its owner.
  */
 #include <linux/anon_inodes.h>
+#include <linux/idr.h>
 #include <linux/capability.h>
 #include <linux/file.h>
 #include <linux/filter.h>
@@ -36,6 +43,63 @@ static const struct ebpf_prog_type *prog_type(u32 type)
 	if (type >= ARRAY_SIZE(prog_types))
 		return NULL;
 	return prog_types[type];
+}
+
+static DEFINE_IDR(prog_idr);
+static DEFINE_SPINLOCK(prog_idr_lock);
+
+static int prog_alloc_id(struct bpf_prog *prog)
+{
+	int id;
+
+	idr_preload(GFP_KERNEL);
+	spin_lock_bh(&prog_idr_lock);
+	id = idr_alloc_cyclic(&prog_idr, prog, 1, INT_MAX, GFP_ATOMIC);
+	spin_unlock_bh(&prog_idr_lock);
+	idr_preload_end();
+	if (id < 0)
+		return id;
+	prog->aux->id = id;
+	return 0;
+}
+
+static void prog_free_id(struct bpf_prog *prog)
+{
+	unsigned long flags;
+
+	if (!prog->aux->id)
+		return;
+	spin_lock_irqsave(&prog_idr_lock, flags);
+	idr_remove(&prog_idr, prog->aux->id);
+	spin_unlock_irqrestore(&prog_idr_lock, flags);
+	prog->aux->id = 0;
+}
+
+u32 ebpf_prog_id(const struct bpf_prog *prog)
+{
+	return prog->aux->id;
+}
+
+/*
+ * Whether @prog may share the program array @map: the owner, set once
+ * by the first program, must match. The owner lives as long as the map.
+ */
+static bool prog_fits_array(struct bpf_map *map, const struct bpf_prog *prog)
+{
+	struct bpf_map_owner *owner = READ_ONCE(map->owner), *mine;
+
+	if (!owner) {
+		mine = kzalloc(sizeof(*mine), GFP_ATOMIC | __GFP_NOWARN);
+		if (!mine)
+			return false;
+		mine->type = prog->type;
+		mine->jited = prog->jited;
+		owner = cmpxchg(&map->owner, NULL, mine);
+		if (!owner)
+			return true;
+		kfree(mine);
+	}
+	return owner->type == prog->type && owner->jited == prog->jited;
 }
 
 static void prog_put_maps(struct bpf_prog *prog)
@@ -60,8 +124,10 @@ static void prog_free_rcu(struct rcu_head *rcu)
 
 void ebpf_prog_put(struct bpf_prog *prog)
 {
-	if (atomic64_dec_and_test(&prog->aux->refcnt))
+	if (atomic64_dec_and_test(&prog->aux->refcnt)) {
+		prog_free_id(prog);
 		call_rcu(&prog->aux->rcu, prog_free_rcu);
+	}
 }
 
 static int prog_release(struct inode *inode, struct file *file)
@@ -89,6 +155,34 @@ struct bpf_prog *ebpf_prog_get(u32 ufd)
 	atomic64_inc(&prog->aux->refcnt);
 	fdput(f);
 	return prog;
+}
+
+struct bpf_prog *ebpf_prog_get_for_map(struct bpf_map *map, u32 ufd)
+{
+	struct bpf_prog *prog = ebpf_prog_get(ufd);
+
+	if (IS_ERR(prog))
+		return prog;
+	if (!prog_fits_array(map, prog)) {
+		ebpf_prog_put(prog);
+		return ERR_PTR(-EINVAL);
+	}
+	return prog;
+}
+
+/* The program tail-calls into the program arrays it uses: they must fit. */
+static int prog_check_arrays(struct bpf_prog *prog)
+{
+	u32 i;
+
+	for (i = 0; i < prog->aux->used_map_cnt; i++) {
+		struct bpf_map *map = prog->aux->used_maps[i];
+
+		if (map->map_type == BPF_MAP_TYPE_PROG_ARRAY &&
+		    !prog_fits_array(map, prog))
+			return -EINVAL;
+	}
+	return 0;
 }
 
 /* The prog_flags 6.1 knows; only alignment ones change anything here. */
@@ -165,6 +259,10 @@ int ebpf_prog_load(union bpf_attr *attr)
 	if (err)
 		goto out_free;
 	prog = bpf_prog_select_runtime(prog, &err);
+	if (!err)
+		err = prog_check_arrays(prog);
+	if (!err)
+		err = prog_alloc_id(prog);
 	if (err)
 		goto out_free;
 
@@ -175,6 +273,7 @@ int ebpf_prog_load(union bpf_attr *attr)
 	return err;
 
 out_free:
+	prog_free_id(prog);
 	/* Nothing ever ran the program: no grace period is needed. */
 	prog_put_maps(prog);
 	bpf_prog_free(prog);

@@ -7,7 +7,9 @@
  * the attr with the kernel's extensible-struct rule (bytes past the
  * union that user space passes must be zero, else E2BIG) and rejects
  * nonzero bytes past the command's last field (EINVAL), so a handler
- * only ever sees fields it knows.
+ * only ever sees fields it knows. Commands that create objects are
+ * refused to tasks without CAP_BPF or CAP_SYS_ADMIN while the sysctl
+ * kernel.unprivileged_bpf_disabled is set.
  *
  * A map is an anonymous-inode file whose private data is the map. The
  * commands that act on an existing map hold the file for the duration
@@ -15,36 +17,151 @@
  * user-space access right (BPF_F_RDONLY and BPF_F_WRONLY set it).
  * References taken by others go through map->refcnt; the last one frees
  * the map from a workqueue because it may be dropped where sleeping is
- * not allowed.
+ * not allowed. map->usercnt counts the files: when the last one goes,
+ * a map that holds programs lets them go (a program may hold the map
+ * that holds it, and only user space can break that cycle).
+ *
+ * Element commands copy keys and values between user space and the map
+ * type's sys_lookup and sys_update hooks (struct ebpf_map_type), which
+ * know the user layout of their values.
  */
 #include <linux/anon_inodes.h>
 #include <linux/bpf.h>
+#include <linux/capability.h>
 #include <linux/file.h>
+#include <linux/filter.h>
+#include <linux/memcontrol.h>
 #include <linux/nodemask.h>
+#include <linux/sched/mm.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
+#include <linux/sysctl.h>
 #include <linux/uaccess.h>
 
 #include "ebpf.h"
 
-static const struct bpf_map_ops * const map_types[] = {
-	[BPF_MAP_TYPE_ARRAY] = &ebpf_array_map_ops,
+/*
+ * 0: anyone may create maps; 2: only CAP_BPF or CAP_SYS_ADMIN may, and
+ * an administrator may go back to 0; 1: the same, for good. The
+ * default follows CONFIG_BPF_UNPRIV_DEFAULT_OFF, as upstream's does.
+ */
+int sysctl_unprivileged_bpf_disabled __read_mostly =
+	IS_BUILTIN(CONFIG_BPF_UNPRIV_DEFAULT_OFF) ? 2 : 0;
+
+static const struct ebpf_map_type * const map_types[] = {
+	[BPF_MAP_TYPE_HASH] = &ebpf_hash_map,
+	[BPF_MAP_TYPE_ARRAY] = &ebpf_array_map,
+	[BPF_MAP_TYPE_PROG_ARRAY] = &ebpf_prog_array_map,
+	[BPF_MAP_TYPE_PERCPU_HASH] = &ebpf_percpu_hash_map,
+	[BPF_MAP_TYPE_PERCPU_ARRAY] = &ebpf_percpu_array_map,
 };
+
+static const struct ebpf_map_type *map_type(const struct bpf_map *map)
+{
+	return map_types[map->map_type];
+}
+
+/* The size of one value as user space passes it to the element commands. */
+static u32 map_user_value_size(const struct bpf_map *map)
+{
+	if (map_type(map)->percpu)
+		return ebpf_percpu_size(map->value_size) * num_possible_cpus();
+	return map->value_size;
+}
+
+/* Fail rather than warn or wake the OOM killer: sizes are user input. */
+#define MAP_GFP (GFP_USER | __GFP_NOWARN | __GFP_RETRY_MAYFAIL | __GFP_ACCOUNT)
 
 void *ebpf_map_area_alloc(u64 size, int numa_node)
 {
-	/* Fail rather than warn or wake the OOM killer: size is user input. */
 	if (size > INT_MAX)
 		return NULL;
-	return kvzalloc_node(size, GFP_USER | __GFP_NOWARN |
-			     __GFP_RETRY_MAYFAIL | __GFP_ACCOUNT, numa_node);
+	return kvzalloc_node(size, MAP_GFP, numa_node);
+}
+
+void __percpu *ebpf_map_percpu_alloc(u32 size)
+{
+	return __alloc_percpu_gfp(size, 8, MAP_GFP);
+}
+
+/*
+ * Elements allocated after creation may be allocated with interrupts
+ * off or in a program running in any context: they never sleep, and
+ * they are charged to the memory cgroup that created the map.
+ */
+#define ELEM_GFP (GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT)
+
+#ifdef CONFIG_MEMCG_KMEM
+/* The caller's rcu_read_lock() keeps the memcg valid. */
+static struct mem_cgroup *map_memcg(const struct bpf_map *map)
+{
+	return map->objcg ? obj_cgroup_memcg(map->objcg) : root_mem_cgroup;
+}
+
+static void map_memcg_save(struct bpf_map *map)
+{
+	/* NULL for the root cgroup, which is not charged. */
+	map->objcg = get_obj_cgroup_from_current();
+}
+
+static void map_memcg_release(struct bpf_map *map)
+{
+	if (map->objcg)
+		obj_cgroup_put(map->objcg);
+}
+#else
+static struct mem_cgroup *map_memcg(const struct bpf_map *map)
+{
+	return NULL;
+}
+
+static void map_memcg_save(struct bpf_map *map)
+{
+}
+
+static void map_memcg_release(struct bpf_map *map)
+{
+}
+#endif
+
+void *ebpf_map_elem_alloc(const struct bpf_map *map, size_t size)
+{
+	struct mem_cgroup *old;
+	void *p;
+
+	rcu_read_lock();
+	old = set_active_memcg(map_memcg(map));
+	p = kmalloc_node(size, ELEM_GFP, map->numa_node);
+	set_active_memcg(old);
+	rcu_read_unlock();
+	return p;
+}
+
+void __percpu *ebpf_map_elem_percpu_alloc(const struct bpf_map *map, u32 size)
+{
+	struct mem_cgroup *old;
+	void __percpu *p;
+
+	rcu_read_lock();
+	old = set_active_memcg(map_memcg(map));
+	p = __alloc_percpu_gfp(size, 8, ELEM_GFP);
+	set_active_memcg(old);
+	rcu_read_unlock();
+	return p;
+}
+
+static void map_free(struct bpf_map *map)
+{
+	map_memcg_release(map);
+	/* the owner programs of a program array set, see prog.c */
+	kfree(map->owner);
+	map->ops->map_free(map);
 }
 
 static void map_free_work(struct work_struct *work)
 {
-	struct bpf_map *map = container_of(work, struct bpf_map, work);
-
-	map->ops->map_free(map);
+	map_free(container_of(work, struct bpf_map, work));
 }
 
 void map_put(struct bpf_map *map)
@@ -57,12 +174,38 @@ void map_put(struct bpf_map *map)
 
 static int map_release(struct inode *inode, struct file *file)
 {
-	map_put(file->private_data);
+	struct bpf_map *map = file->private_data;
+
+	if (atomic64_dec_and_test(&map->usercnt) && map->ops->map_release_uref)
+		map->ops->map_release_uref(map);
+	map_put(map);
 	return 0;
+}
+
+/*
+ * What upstream's fdinfo shows for these fields, in its format, so that
+ * tools reading /proc/PID/fdinfo see the same. memlock is upstream's
+ * estimate of the map's size: max_entries times key plus user-visible
+ * value, 8-byte aligned, in whole pages.
+ */
+static void map_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct bpf_map *map = file->private_data;
+	u64 entry = round_up(map->key_size + map_user_value_size(map), 8);
+	u64 memlock = round_up(entry * map->max_entries, PAGE_SIZE);
+
+	seq_printf(m, "map_type:\t%u\n", map->map_type);
+	seq_printf(m, "key_size:\t%u\n", map->key_size);
+	seq_printf(m, "value_size:\t%u\n", map->value_size);
+	seq_printf(m, "max_entries:\t%u\n", map->max_entries);
+	seq_printf(m, "map_flags:\t%#x\n", map->map_flags);
+	seq_printf(m, "map_extra:\t%#llx\n", map->map_extra);
+	seq_printf(m, "memlock:\t%llu\n", memlock);
 }
 
 static const struct file_operations map_fops = {
 	.release = map_release,
+	.show_fdinfo = map_show_fdinfo,
 };
 
 /*
@@ -156,12 +299,10 @@ static int map_create(union bpf_attr *attr)
 	if (err)
 		return err;
 
-	ops = map_types[attr->map_type];
-	if (ops->map_alloc_check) {
-		err = ops->map_alloc_check(attr);
-		if (err)
-			return err;
-	}
+	ops = map_types[attr->map_type]->ops;
+	err = ops->map_alloc_check(attr);
+	if (err)
+		return err;
 	map = ops->map_alloc(attr);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
@@ -171,13 +312,15 @@ static int map_create(union bpf_attr *attr)
 	map->key_size = attr->key_size;
 	map->value_size = attr->value_size;
 	map->max_entries = attr->max_entries;
-	map->map_flags = attr->map_flags;
-	map->numa_node = attr->map_flags & BPF_F_NUMA_NODE ?
-			 attr->numa_node : NUMA_NO_NODE;
+	/* The access flags belong to the fd, not to the map. */
+	map->map_flags = attr->map_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY);
+	map->numa_node = ebpf_map_attr_node(attr);
 	map->spin_lock_off = -EINVAL;
 	map->timer_off = -EINVAL;
 	memcpy(map->name, name, sizeof(name));
 	atomic64_set(&map->refcnt, 1);
+	atomic64_set(&map->usercnt, 1);
+	map_memcg_save(map);
 
 	if (attr->map_flags & BPF_F_RDONLY)
 		f_flags = O_RDONLY | O_CLOEXEC;
@@ -185,48 +328,80 @@ static int map_create(union bpf_attr *attr)
 		f_flags = O_WRONLY | O_CLOEXEC;
 	fd = anon_inode_getfd("bpf-map", &map_fops, map, f_flags);
 	if (fd < 0)
-		ops->map_free(map);
+		map_free(map);
 	return fd;
+}
+
+/*
+ * The element commands copy keys and values through a buffer on the
+ * stack when they are small, which spares most calls two allocations,
+ * and through kvmalloc() otherwise.
+ */
+struct elem_buf {
+	u64 small[8];
+};
+
+static void buf_free(struct elem_buf *buf, void *p)
+{
+	if (p != buf->small)
+		kvfree(p);
+}
+
+/* Room for @size bytes, or an ERR_PTR. */
+static void *buf_alloc(struct elem_buf *buf, u32 size)
+{
+	if (size <= sizeof(buf->small))
+		return buf->small;
+	return kvmalloc(size, GFP_USER | __GFP_NOWARN) ?: ERR_PTR(-ENOMEM);
+}
+
+/* A copy of the @size bytes of user memory at @uptr, or an ERR_PTR. */
+static void *buf_copy_in(struct elem_buf *buf, u64 uptr, u32 size)
+{
+	void *p = buf_alloc(buf, size);
+
+	if (!IS_ERR(p) && copy_from_user(p, u64_to_user_ptr(uptr), size)) {
+		buf_free(buf, p);
+		p = ERR_PTR(-EFAULT);
+	}
+	return p;
 }
 
 static int map_lookup_elem(union bpf_attr *attr)
 {
-	void __user *ukey = u64_to_user_ptr(attr->key);
-	void __user *uvalue = u64_to_user_ptr(attr->value);
+	struct elem_buf kbuf, vbuf;
 	struct bpf_map *map;
-	void *key, *value, *elem;
+	void *key, *value;
 	struct fd f;
+	u32 size;
 	int err;
 
-	/* BPF_F_LOCK needs a spin lock in the value, which needs BTF. */
-	if (attr->flags)
+	if (attr->flags & ~BPF_F_LOCK)
 		return -EINVAL;
 	map = map_from_fd(&f, attr->map_fd, FMODE_READ);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
-
-	key = memdup_user(ukey, map->key_size);
-	if (IS_ERR(key)) {
-		err = PTR_ERR(key);
+	/* BPF_F_LOCK needs a bpf_spin_lock in the value, which needs BTF. */
+	err = -EINVAL;
+	if (attr->flags & BPF_F_LOCK)
 		goto out_fd;
-	}
-	value = kvmalloc(map->value_size, GFP_USER | __GFP_NOWARN);
-	err = -ENOMEM;
-	if (!value)
+
+	key = buf_copy_in(&kbuf, attr->key, map->key_size);
+	err = PTR_ERR(key);
+	if (IS_ERR(key))
+		goto out_fd;
+	size = map_user_value_size(map);
+	value = buf_alloc(&vbuf, size);
+	err = PTR_ERR(value);
+	if (IS_ERR(value))
 		goto out_key;
 
-	rcu_read_lock();
-	elem = map->ops->map_lookup_elem(map, key);
-	if (elem)
-		memcpy(value, elem, map->value_size);
-	rcu_read_unlock();
-
-	err = -ENOENT;
-	if (elem)
-		err = copy_to_user(uvalue, value, map->value_size) ? -EFAULT : 0;
-	kvfree(value);
+	err = map_type(map)->sys_lookup(map, key, value);
+	if (!err && copy_to_user(u64_to_user_ptr(attr->value), value, size))
+		err = -EFAULT;
+	buf_free(&vbuf, value);
 out_key:
-	kfree(key);
+	buf_free(&kbuf, key);
 out_fd:
 	fdput(f);
 	return err;
@@ -234,8 +409,7 @@ out_fd:
 
 static int map_update_elem(union bpf_attr *attr)
 {
-	void __user *ukey = u64_to_user_ptr(attr->key);
-	void __user *uvalue = u64_to_user_ptr(attr->value);
+	struct elem_buf kbuf, vbuf;
 	struct bpf_map *map;
 	void *key, *value;
 	struct fd f;
@@ -244,25 +418,82 @@ static int map_update_elem(union bpf_attr *attr)
 	map = map_from_fd(&f, attr->map_fd, FMODE_WRITE);
 	if (IS_ERR(map))
 		return PTR_ERR(map);
-
-	key = memdup_user(ukey, map->key_size);
-	if (IS_ERR(key)) {
-		err = PTR_ERR(key);
+	err = -EINVAL;
+	if (attr->flags & BPF_F_LOCK)
 		goto out_fd;
-	}
-	value = vmemdup_user(uvalue, map->value_size);
-	if (IS_ERR(value)) {
-		err = PTR_ERR(value);
+
+	key = buf_copy_in(&kbuf, attr->key, map->key_size);
+	err = PTR_ERR(key);
+	if (IS_ERR(key))
+		goto out_fd;
+	value = buf_copy_in(&vbuf, attr->value, map_user_value_size(map));
+	err = PTR_ERR(value);
+	if (IS_ERR(value))
 		goto out_key;
+
+	err = map_type(map)->sys_update(map, key, value, attr->flags);
+	buf_free(&vbuf, value);
+out_key:
+	buf_free(&kbuf, key);
+out_fd:
+	fdput(f);
+	return err;
+}
+
+static int map_delete_elem(union bpf_attr *attr)
+{
+	struct elem_buf kbuf;
+	struct bpf_map *map;
+	struct fd f;
+	void *key;
+	int err;
+
+	map = map_from_fd(&f, attr->map_fd, FMODE_WRITE);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	key = buf_copy_in(&kbuf, attr->key, map->key_size);
+	err = PTR_ERR(key);
+	if (!IS_ERR(key)) {
+		err = map->ops->map_delete_elem(map, key);
+		buf_free(&kbuf, key);
 	}
+	fdput(f);
+	return err;
+}
+
+/* A NULL key, or one that is not in the map, asks for the first key. */
+static int map_get_next_key(union bpf_attr *attr)
+{
+	struct elem_buf kbuf, nbuf;
+	void *key = NULL, *next;
+	struct bpf_map *map;
+	struct fd f;
+	int err;
+
+	map = map_from_fd(&f, attr->map_fd, FMODE_READ);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	if (attr->key) {
+		key = buf_copy_in(&kbuf, attr->key, map->key_size);
+		err = PTR_ERR(key);
+		if (IS_ERR(key))
+			goto out_fd;
+	}
+	next = buf_alloc(&nbuf, map->key_size);
+	err = PTR_ERR(next);
+	if (IS_ERR(next))
+		goto out_key;
 
 	rcu_read_lock();
-	err = map->ops->map_update_elem(map, key, value, attr->flags);
+	err = map->ops->map_get_next_key(map, key, next);
 	rcu_read_unlock();
-
-	kvfree(value);
+	if (!err && copy_to_user(u64_to_user_ptr(attr->next_key), next,
+				 map->key_size))
+		err = -EFAULT;
+	buf_free(&nbuf, next);
 out_key:
-	kfree(key);
+	if (key)
+		buf_free(&kbuf, key);
 out_fd:
 	fdput(f);
 	return err;
@@ -271,29 +502,40 @@ out_fd:
 struct bpf_command {
 	int (*handler)(union bpf_attr *attr);
 	size_t attr_used;	/* bytes of the attr the command may read */
+	bool creates;		/* gated by unprivileged_bpf_disabled */
 	/* instead of handler, for commands that write results into the attr */
 	int (*handler_out)(union bpf_attr *attr, union bpf_attr __user *uattr);
 };
 
-#define COMMAND(cmd, fn, last_field) \
-	[cmd] = { fn, offsetofend(union bpf_attr, last_field) }
-#define COMMAND_OUT(cmd, fn, last_field) \
-	[cmd] = { NULL, offsetofend(union bpf_attr, last_field), fn }
+#define COMMAND(cmd, fn, last_field, new_object) \
+	[cmd] = { fn, offsetofend(union bpf_attr, last_field), new_object }
+#define COMMAND_OUT(cmd, fn, last_field, new_object) \
+	[cmd] = { NULL, offsetofend(union bpf_attr, last_field), new_object, fn }
 
 static const struct bpf_command commands[] = {
-	COMMAND(BPF_MAP_CREATE, map_create, map_extra),
-	COMMAND(BPF_MAP_LOOKUP_ELEM, map_lookup_elem, flags),
-	COMMAND(BPF_MAP_UPDATE_ELEM, map_update_elem, flags),
-	COMMAND(BPF_PROG_LOAD, ebpf_prog_load, core_relo_rec_size),
-	COMMAND_OUT(BPF_PROG_TEST_RUN, ebpf_prog_test_run, test.batch_size),
+	COMMAND(BPF_MAP_CREATE, map_create, map_extra, true),
+	COMMAND(BPF_MAP_LOOKUP_ELEM, map_lookup_elem, flags, false),
+	COMMAND(BPF_MAP_UPDATE_ELEM, map_update_elem, flags, false),
+	COMMAND(BPF_MAP_DELETE_ELEM, map_delete_elem, key, false),
+	COMMAND(BPF_MAP_GET_NEXT_KEY, map_get_next_key, next_key, false),
+	COMMAND(BPF_PROG_LOAD, ebpf_prog_load, core_relo_rec_size, true),
+	COMMAND_OUT(BPF_PROG_TEST_RUN, ebpf_prog_test_run, test.batch_size,
+		    false),
 };
 
 SYSCALL_DEFINE3(bpf, int, cmd, union bpf_attr __user *, uattr,
 		unsigned int, size)
 {
-	const struct bpf_command *command;
+	const struct bpf_command *command = NULL;
 	union bpf_attr attr;
 	int err;
+
+	if (cmd >= 0 && cmd < ARRAY_SIZE(commands) && commands[cmd].attr_used)
+		command = &commands[cmd];
+	/* The permission check comes first, before the attr is even read. */
+	if (command && command->creates &&
+	    READ_ONCE(sysctl_unprivileged_bpf_disabled) && !bpf_capable())
+		return -EPERM;
 
 	if (size > PAGE_SIZE)
 		return -E2BIG;
@@ -301,9 +543,8 @@ SYSCALL_DEFINE3(bpf, int, cmd, union bpf_attr __user *, uattr,
 	if (err)
 		return err;
 
-	if (cmd < 0 || cmd >= ARRAY_SIZE(commands) || !commands[cmd].attr_used)
+	if (!command)
 		return -EINVAL;
-	command = &commands[cmd];
 	if (memchr_inv((u8 *)&attr + command->attr_used, 0,
 		       sizeof(attr) - command->attr_used))
 		return -EINVAL;
@@ -311,3 +552,56 @@ SYSCALL_DEFINE3(bpf, int, cmd, union bpf_attr __user *, uattr,
 		return command->handler_out(&attr, uattr);
 	return command->handler(&attr);
 }
+
+#ifdef CONFIG_SYSCTL
+/* Architectures that mitigate Spectre differently with eBPF override it. */
+void __weak unpriv_ebpf_notify(int new_state)
+{
+}
+
+/*
+ * Only CAP_SYS_ADMIN writes; 0, 1 and 2 are the values; once 1 is set,
+ * writing anything else fails with EPERM.
+ */
+static int unpriv_bpf_sysctl(struct ctl_table *table, int write,
+			     void *buffer, size_t *lenp, loff_t *ppos)
+{
+	int *knob = table->data;
+	int old = READ_ONCE(*knob), val = old;
+	struct ctl_table tmp = *table;
+	int err;
+
+	if (write && !capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	tmp.data = &val;
+	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	if (err || !write)
+		return err;
+	do {
+		if (old == 1 && val != 1)
+			return -EPERM;
+	} while (!try_cmpxchg(knob, &old, val));
+	unpriv_ebpf_notify(val);
+	return 0;
+}
+
+static struct ctl_table ebpf_sysctls[] = {
+	{
+		.procname = "unprivileged_bpf_disabled",
+		.data = &sysctl_unprivileged_bpf_disabled,
+		.maxlen = sizeof(int),
+		.mode = 0644,
+		.proc_handler = unpriv_bpf_sysctl,
+		.extra1 = SYSCTL_ZERO,
+		.extra2 = SYSCTL_TWO,
+	},
+	{}
+};
+
+static int __init ebpf_sysctl_init(void)
+{
+	register_sysctl_init("kernel", ebpf_sysctls);
+	return 0;
+}
+subsys_initcall(ebpf_sysctl_init);
+#endif
