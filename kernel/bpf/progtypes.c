@@ -227,6 +227,28 @@ const struct bpf_func_proto ebpf_skb_load_bytes_proto = {
 };
 
 /*
+ * Classic BPF's negative offsets: SKF_NET_OFF + k is byte k of the
+ * network header, SKF_LL_OFF + k byte k of the link-layer header. The
+ * bytes must lie in the linear part of the skb.
+ */
+static const u8 *skb_classic_area(const struct sk_buff *skb, int off,
+				  unsigned int size)
+{
+	const u8 *p;
+
+	if (off >= SKF_NET_OFF) {
+		p = skb_network_header(skb) + (off - SKF_NET_OFF);
+	} else if (off >= SKF_LL_OFF && skb_mac_header_was_set(skb)) {
+		p = skb_mac_header(skb) + (off - SKF_LL_OFF);
+	} else {
+		return NULL;
+	}
+	if (p < skb->head || p + size > skb_tail_pointer(skb))
+		return NULL;
+	return p;
+}
+
+/*
  * What BPF_LD_ABS and BPF_LD_IND become: the @size-byte big-endian value
  * at @offset of the packet (negative offsets are classic BPF's SKF_NET_OFF
  * and SKF_LL_OFF areas), or a negative error for the program to return 0.
@@ -241,7 +263,7 @@ u64 ebpf_skb_load(u64 skb, u64 offset, u64 size, u64 unused1, u64 unused2)
 	if (off >= 0)
 		p = skb_header_pointer(s, off, size, buf);
 	else
-		p = bpf_internal_load_pointer_neg_helper(s, off, size);
+		p = skb_classic_area(s, off, size);
 	if (!p)
 		return -EFAULT;
 	switch (size) {

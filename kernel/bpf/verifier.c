@@ -739,6 +739,16 @@ static void scalar_alu(struct vals *d, const struct vals *s, u8 op, int width)
 	struct bounds r, r32;
 	struct bits b, b32;
 
+	/*
+	 * A shift by the width or more is masked here, but not on every
+	 * JIT: as upstream, its result is unknown.
+	 */
+	if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
+	    s->umax >= width) {
+		vals_set(d, range_any(width), bits_low(bits_any(), width),
+			 range_any(32), width);
+		return;
+	}
 	if (vals_is_const(d) && vals_is_const(s)) {
 		*d = vals_const(alu_eval(op, d->b.val, s->b.val, width));
 		return;

@@ -481,6 +481,9 @@ static const struct vcase cases[] = {
 		.result = ACCEPT, .run = true, .retval = 0,
 		.ref_skip = "upstream 6.1 forgets everything about a swapped value",
 	},
+	BOUND_BAD("a shift by the width is unknown", "48-byte map value",
+		  MOV64I(R2, 32), MOV64I(R1, 1), A32(BPF_LSH, R1, R2),
+		  A64I(BPF_AND, R1, 0xffff)),
 	{
 		.name = "bounds: mod bounds the result",
 		.insns = { UNKNOWN_R1, A64I(BPF_MOD, R1, 48), ACCESS_R6_PLUS_R1 },
