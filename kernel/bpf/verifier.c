@@ -1428,17 +1428,15 @@ static int check_alu_shape(struct env *env, const struct bpf_insn *in)
 	int width = BPF_CLASS(in->code) == BPF_ALU64 ? 64 : 32;
 	bool x = BPF_SRC(in->code) == BPF_X;
 
-	if (op > BPF_END)
-		return reject(env, -EINVAL, "unknown ALU operation %#x", op);
 	if (op == BPF_END) {
-		if (width == 64 || in->src_reg || in->off ||
+		if (in->src_reg || in->off ||
 		    (in->imm != 16 && in->imm != 32 && in->imm != 64))
 			return reject(env, -EINVAL,
 				      "malformed byte swap (reserved fields)");
 		return 0;
 	}
 	if (op == BPF_NEG) {
-		if (x || in->src_reg || in->off || in->imm)
+		if (in->src_reg || in->off || in->imm)
 			return reject(env, -EINVAL,
 				      "malformed negation (reserved fields)");
 		return 0;
@@ -1461,30 +1459,19 @@ static int check_jmp_shape(struct env *env, const struct bpf_insn *in)
 	u8 op = BPF_OP(in->code);
 	bool x = BPF_SRC(in->code) == BPF_X;
 
-	if (op > BPF_JSLE)
-		return reject(env, -EINVAL, "unknown jump operation %#x", op);
-	if (BPF_CLASS(in->code) == BPF_JMP32 &&
-	    (op == BPF_CALL || op == BPF_EXIT))
-		return reject(env, -EINVAL, "unknown jump operation %#x", op);
 	switch (op) {
 	case BPF_JA:
 		/* goto has its offset in off, gotol (32-bit class) in imm */
-		if (x || in->src_reg || in->dst_reg ||
+		if (in->src_reg || in->dst_reg ||
 		    (BPF_CLASS(in->code) == BPF_JMP ? in->imm : in->off))
 			return reject(env, -EINVAL, "goto uses reserved fields");
 		return 0;
 	case BPF_EXIT:
-		if (x || in->imm || in->src_reg || in->dst_reg || in->off)
+		if (in->imm || in->src_reg || in->dst_reg || in->off)
 			return reject(env, -EINVAL, "exit uses reserved fields");
 		return 0;
 	case BPF_CALL:
-		if (!x && (in->src_reg == BPF_PSEUDO_CALL ||
-			   in->src_reg == BPF_PSEUDO_KFUNC_CALL))
-			return reject(env, -EBPF_UNSUPPORTED,
-				      "calls to %s are not supported",
-				      in->src_reg == BPF_PSEUDO_CALL ?
-				      "BPF functions" : "kernel functions");
-		if (x || in->src_reg || in->dst_reg || in->off)
+		if (in->src_reg || in->dst_reg || in->off)
 			return reject(env, -EINVAL,
 				      "call uses reserved fields");
 		return 0;
@@ -1494,11 +1481,68 @@ static int check_jmp_shape(struct env *env, const struct bpf_insn *in)
 	return 0;
 }
 
-/* Known opcode, no reserved field set, registers that exist. */
-static int check_insn_shape(struct env *env, u32 i)
+/*
+ * A known instruction code: checked for every instruction before
+ * anything else, as upstream. 64-bit immediate loads are checked whole
+ * here too, since their map references are taken now.
+ */
+static int check_opcode(struct env *env, u32 i)
 {
 	const struct bpf_insn *in = &env->insns[i];
-	u8 mode = BPF_MODE(in->code), size = BPF_SIZE(in->code);
+	u8 op = BPF_OP(in->code), mode = BPF_MODE(in->code);
+	u8 size = BPF_SIZE(in->code);
+	bool x = BPF_SRC(in->code) == BPF_X;
+	bool known;
+
+	switch (BPF_CLASS(in->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		known = op < BPF_END || (op == BPF_END &&
+					 BPF_CLASS(in->code) == BPF_ALU);
+		known &= op != BPF_NEG || !x;
+		break;
+	case BPF_JMP:
+	case BPF_JMP32:
+		known = op <= BPF_JSLE;
+		if (op == BPF_JA || op == BPF_CALL || op == BPF_EXIT)
+			known &= !x;
+		if (op == BPF_CALL || op == BPF_EXIT)
+			known &= BPF_CLASS(in->code) == BPF_JMP;
+		if (known && op == BPF_CALL &&
+		    (in->src_reg == BPF_PSEUDO_CALL ||
+		     in->src_reg == BPF_PSEUDO_KFUNC_CALL))
+			return reject(env, -EBPF_UNSUPPORTED,
+				      "%u: calls to %s are not supported", i,
+				      in->src_reg == BPF_PSEUDO_CALL ?
+				      "BPF functions" : "kernel functions");
+		break;
+	case BPF_LDX:
+	case BPF_ST:
+		known = mode == BPF_MEM;
+		break;
+	case BPF_STX:
+		known = mode == BPF_MEM ||
+			(mode == BPF_ATOMIC && (size == BPF_W || size == BPF_DW));
+		break;
+	default:
+		if (mode == BPF_IMM && size == BPF_DW)
+			return check_ldimm64(env, i);
+		known = (mode == BPF_ABS || mode == BPF_IND) && size != BPF_DW;
+	}
+	if (!known)
+		return reject(env, -EINVAL, "%u: unknown instruction code %#04x",
+			      i, in->code);
+	return 0;
+}
+
+/*
+ * No reserved field set, registers that exist, operands that make
+ * sense: checked, as upstream, when a path reaches the instruction.
+ * Instructions no path reaches never run.
+ */
+static int check_fields(struct env *env, const struct bpf_insn *in)
+{
+	u8 mode = BPF_MODE(in->code);
 
 	if (in->dst_reg >= MAX_BPF_REG || in->src_reg >= MAX_BPF_REG)
 		return reject(env, -EINVAL, "R%d is not a register",
@@ -1512,21 +1556,17 @@ static int check_insn_shape(struct env *env, u32 i)
 	case BPF_JMP32:
 		return check_jmp_shape(env, in);
 	case BPF_LDX:
-		if (mode != BPF_MEM || in->imm)
+		if (in->imm)
 			break;
 		return 0;
 	case BPF_ST:
-		if (mode != BPF_MEM || in->src_reg)
+		if (in->src_reg)
 			break;
 		return 0;
 	case BPF_STX:
-		if (mode == BPF_MEM && !in->imm)
-			return 0;
-		if (mode != BPF_ATOMIC)
-			break;
-		if (size != BPF_W && size != BPF_DW)
-			return reject(env, -EINVAL,
-				      "atomic operations work on 4 or 8 bytes");
+		if (mode == BPF_MEM)
+			return in->imm ? reject(env, -EINVAL,
+						"store uses reserved fields") : 0;
 		switch (in->imm) {
 		case BPF_ADD:
 		case BPF_AND:
@@ -1543,11 +1583,9 @@ static int check_insn_shape(struct env *env, u32 i)
 		return reject(env, -EINVAL, "unknown atomic operation %#x",
 			      in->imm);
 	case BPF_LD:
-		if (mode == BPF_IMM && size == BPF_DW)
-			return check_ldimm64(env, i);
-		if (mode != BPF_ABS && mode != BPF_IND)
-			break;
-		if (in->dst_reg || in->off || size == BPF_DW ||
+		if (is_ldimm64(in))
+			return 0;
+		if (in->dst_reg || in->off ||
 		    (mode == BPF_ABS && in->src_reg))
 			return reject(env, -EINVAL,
 				      "packet load uses reserved fields");
@@ -1557,8 +1595,7 @@ static int check_insn_shape(struct env *env, u32 i)
 				      env->type->name);
 		return 0;
 	}
-	return reject(env, -EINVAL, "unknown or malformed instruction %#04x",
-		      in->code);
+	return reject(env, -EINVAL, "instruction uses reserved fields");
 }
 
 /* Where control may go after @i; returns how many places. */
@@ -2496,9 +2533,15 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 	struct reg res;
 	int err;
 
-	if (BPF_CLASS(in->code) == BPF_ALU)
+	if (BPF_CLASS(in->code) == BPF_ALU) {
+		/* as upstream, a 32-bit subtraction is only a number */
+		if (op == BPF_SUB && env->leaks_ok) {
+			reg_unknown(d);
+			return 0;
+		}
 		return reject(env, -EACCES,
 			      "R%d: 32-bit arithmetic on a pointer", dst);
+	}
 	if (op != BPF_ADD && op != BPF_SUB)
 		return reject(env, -EACCES,
 			      "R%d: only + and - work on pointers, not %s",
@@ -3338,6 +3381,9 @@ static int step(struct env *env)
 	const struct bpf_insn *in = &env->insns[env->insn];
 	int err;
 
+	err = check_fields(env, in);
+	if (err)
+		return err;
 	switch (BPF_CLASS(in->code)) {
 	case BPF_ALU:
 	case BPF_ALU64:
@@ -3968,12 +4014,15 @@ static int check_shape(struct env *env)
 	int err;
 
 	for (i = 0; i < env->len; i++) {
-		err = check_insn_shape(env, i);
+		err = check_opcode(env, i);
 		if (err) {
 			char msg[sizeof(env->err)];
 
+			/* name the instruction if the message does not */
 			strscpy(msg, env->err, sizeof(msg));
-			snprintf(env->err, sizeof(env->err), "%u: %s", i, msg);
+			if (!isdigit(msg[0]))
+				snprintf(env->err, sizeof(env->err), "%u: %s",
+					 i, msg);
 			return err;
 		}
 		if (is_ldimm64(&env->insns[i]))

@@ -9,6 +9,10 @@
  * packet and map contents and must return the same value each time.
  * The kernel must not oops on any of them (the runner watches the
  * console). A failing case names its seed and program number.
+ *
+ * To compare kernels: with VERDICTS=1 in the environment every verdict
+ * is printed ("V seed number errno"); with PROG=seed:number one program
+ * is printed with its verifier log (several: seed:number,seed:number).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -281,6 +285,28 @@ static void generate(struct gen *g)
 	put(g, EXIT());
 }
 
+static char log_buf[1 << 16];
+
+static void show(uint64_t seed, int number)
+{
+	struct gen g;
+	int i, fd;
+
+	rng = seed;
+	for (i = 0; i <= number; i++)
+		generate(&g);
+	for (i = 0; i < g.n; i++)
+		printf("P %d: %02x %d %d %d %d\n", i, g.insns[i].code,
+		       g.insns[i].dst_reg, g.insns[i].src_reg, g.insns[i].off,
+		       g.insns[i].imm);
+	fd = ebpf_prog_load_opts(BPF_PROG_TYPE_SOCKET_FILTER, g.insns, g.n,
+				 &(struct ebpf_load_opts){ .log_level = 2,
+					.log_buf = log_buf,
+					.log_size = sizeof(log_buf) });
+	printf("P verdict %d errno %d\n%s\n", fd < 0 ? -1 : 0, errno,
+	       log_buf);
+}
+
 static int run(int fd, uint32_t *retval)
 {
 	uint8_t data[64];
@@ -307,6 +333,9 @@ static void batch(uint64_t seed)
 		generate(&g);
 		fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, g.insns, g.n,
 				    NULL, 0);
+		if (getenv("VERDICTS"))
+			printf("V %llu %d %d\n", (unsigned long long)seed, i,
+			       fd < 0 ? errno : 0);
 		if (fd < 0) {
 			if (errno != EACCES && errno != EINVAL &&
 			    errno != E2BIG)
@@ -356,10 +385,21 @@ static const struct tap_case cases[] = {
 
 int main(int argc, char **argv)
 {
+	const char *one = getenv("PROG");
+
 	map_fd = ebpf_map_create(BPF_MAP_TYPE_ARRAY, 4, 48, 3, 0);
 	if (map_fd < 0) {
 		printf("not ok 1 no array map: %s\n", strerror(errno));
 		return 1;
 	}
+	while (one && *one) {
+		char *end;
+		uint64_t seed = strtoull(one, &end, 10);
+
+		show(seed, strtol(end + 1, &end, 10));
+		one = *end ? end + 1 : end;
+	}
+	if (getenv("PROG"))
+		return 0;
 	return tap_run(cases, argc, argv);
 }
