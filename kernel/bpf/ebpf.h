@@ -74,7 +74,6 @@ void *ebpf_map_elem_alloc(const struct bpf_map *map, size_t size);
 void __percpu *ebpf_map_elem_percpu_alloc(const struct bpf_map *map,
 					  u32 size);
 
-
 int ebpf_obj_name_copy(char *dst, const char *src);
 
 /*

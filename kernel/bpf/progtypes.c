@@ -236,13 +236,12 @@ static const u8 *skb_classic_area(const struct sk_buff *skb, int off,
 {
 	const u8 *p;
 
-	if (off >= SKF_NET_OFF) {
+	if (off >= SKF_NET_OFF)
 		p = skb_network_header(skb) + (off - SKF_NET_OFF);
-	} else if (off >= SKF_LL_OFF && skb_mac_header_was_set(skb)) {
+	else if (off >= SKF_LL_OFF && skb_mac_header_was_set(skb))
 		p = skb_mac_header(skb) + (off - SKF_LL_OFF);
-	} else {
+	else
 		return NULL;
-	}
 	if (p < skb->head || p + size > skb_tail_pointer(skb))
 		return NULL;
 	return p;

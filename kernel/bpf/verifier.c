@@ -3478,7 +3478,6 @@ path_end:
 /* The most instructions one instruction becomes. */
 #define REWRITE_MAX	(EBPF_CTX_PATCH_MAX + 2)
 
-
 /* A context access becomes an access to the kernel object. */
 static int rewrite_ctx(struct env *env, const struct bpf_insn *in,
 		       const struct insn_info *info, struct bpf_insn *out)
