@@ -262,6 +262,13 @@ static bool vals_is_const(const struct vals *v)
 	return !v->b.unk;
 }
 
+/* Nothing known in 64 bits. */
+static bool vals_is_any(const struct vals *v)
+{
+	return !v->umin && v->umax == U64_MAX && v->smin == S64_MIN &&
+	       v->smax == S64_MAX;
+}
+
 static bool vals_is_zero(const struct vals *v)
 {
 	return vals_is_const(v) && !v->b.val;
@@ -819,8 +826,10 @@ struct slot {
 /* One instruction of a path, and the stack slot it spilled or filled. */
 struct step {
 	u32 insn;
-	s32 slot;		/* -1: none */
+	s32 slot;		/* -1: none; STEP_LINKED: see do_branch() */
 };
+
+#define STEP_LINKED	(-2)
 
 struct checkpoint;
 
@@ -833,6 +842,8 @@ struct state {
 	struct checkpoint *parent;
 	struct step *trail;
 	u32 trail_len, trail_cap;
+	/* a side of a jump only speculative execution takes */
+	bool speculative;
 };
 
 /*
@@ -869,6 +880,11 @@ struct insn_info {
 	u8 flags;
 	u8 ctx_field;		/* context field size of a ctx access */
 	u8 map;			/* LD_IMM64: index in used maps */
+	/* unprivileged pointer arithmetic: how it moved the pointer */
+	u8 alu_kind;
+	u32 alu_span;
+	/* a tail call: the program array of every path (unprivileged) */
+	struct bpf_map *array;
 };
 
 struct vlog {
@@ -885,6 +901,8 @@ struct env {
 	struct insn_info *info;
 	/* privileges: loops, pointer leaks, alignment checks */
 	bool loops_ok, leaks_ok, strict;
+	/* scalars only compare when precise; as upstream, for CAP_BPF */
+	bool precision;
 	struct vlog log;
 	char err[192];
 
@@ -1822,6 +1840,121 @@ static struct reg *next_copy(struct state *st, u32 id, u32 *pos)
 	return NULL;
 }
 
+/* ---- pass 2: precision ------------------------------------------------
+ *
+ * A check that depends on a scalar's value (pointer arithmetic, a
+ * helper's size, a jump decided by it) makes the scalar precise: the
+ * path is walked back to the instructions that computed it, and the
+ * registers and stack slots they computed it from are marked precise in
+ * every checkpoint the path went through. Checkpoints compare the
+ * values of precise scalars only.
+ */
+
+/* What @regs and @slots were computed from, before step @st. */
+static void backtrack(const struct env *env, const struct step *st,
+		      u16 *regs, u64 *slots)
+{
+	const struct bpf_insn *in = &env->insns[st->insn];
+	u16 d = BIT(in->dst_reg), s = BIT(in->src_reg);
+	u64 slot = st->slot >= 0 ? BIT_ULL(st->slot) : 0;
+	bool x = BPF_SRC(in->code) == BPF_X;
+	u8 op = BPF_OP(in->code);
+	bool whole = BPF_SIZE(in->code) == BPF_DW;
+
+	switch (BPF_CLASS(in->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (!(*regs & d))
+			break;
+		if (op == BPF_MOV)
+			*regs = (*regs & ~d) | (x ? s : 0);
+		else if (x && op != BPF_END)
+			*regs |= s;
+		break;
+	case BPF_LDX:
+		if (!(*regs & d))
+			break;
+		*regs &= ~d;
+		*slots |= slot;		/* a fill: from the slot */
+		break;
+	case BPF_ST:
+		/* a whole slot of immediate: nothing before matters */
+		if (whole)
+			*slots &= ~slot;
+		break;
+	case BPF_STX:
+		if (BPF_MODE(in->code) == BPF_ATOMIC) {
+			u16 out = in->imm == BPF_CMPXCHG ? R(0) :
+				  (in->imm & BPF_FETCH) ? s : 0;
+
+			if (*regs & out) {
+				*regs &= ~out;
+				*slots |= slot;
+			}
+			if (*slots & slot)
+				*regs |= s | (in->imm == BPF_CMPXCHG ? R(0) : 0);
+			break;
+		}
+		if (!(*slots & slot))
+			break;
+		if (whole)
+			*slots &= ~slot;
+		*regs |= s;
+		break;
+	case BPF_LD:
+		*regs &= is_ldimm64(in) ? ~d : ~CALLER_SAVED;
+		break;
+	default:
+		if (op == BPF_CALL)
+			*regs &= ~CALLER_SAVED;
+		/* what a jump learnt of one operand came from the other */
+		else if (is_cond_jump(in) && x &&
+			 ((*regs & (d | s)) || (st->slot == STEP_LINKED && *regs)))
+			*regs |= d | s;
+	}
+}
+
+/* Mark what @regs and @slots hold now precise, back along the path. */
+static void make_precise(struct env *env, u16 regs, u64 slots)
+{
+	struct state *st = env->cur;
+	struct checkpoint *cp;
+	u32 i;
+
+	if (!env->precision)
+		return;
+	for (;;) {
+		for (i = 0; i < MAX_BPF_REG; i++) {
+			struct reg *r = &st->regs[i];
+
+			if (!(regs & BIT(i)))
+				continue;
+			/* already precise here means already done above */
+			if (r->kind != K_SCALAR || (r->precise && st != env->cur))
+				regs &= ~BIT(i);
+			r->precise = true;
+		}
+		for (i = 0; i < MAX_SLOTS; i++) {
+			struct reg *r;
+
+			if (!(slots & BIT_ULL(i)))
+				continue;
+			r = i < st->nslots ? &st->slots[i].spill : NULL;
+			if (!r || st->slots[i].bytes[0] != B_SPILL ||
+			    r->kind != K_SCALAR || (r->precise && st != env->cur))
+				slots &= ~BIT_ULL(i);
+			else
+				r->precise = true;
+		}
+		for (i = st->trail_len; i-- > 0 && (regs || slots);)
+			backtrack(env, &st->trail[i], &regs, &slots);
+		cp = st->parent;
+		if (!cp || !(regs || slots))
+			return;
+		st = &cp->st;
+	}
+}
+
 /* ---- pass 2: the stack ---------------------------------------------- */
 
 static int spill_size(const struct slot *s)
@@ -1893,6 +2026,12 @@ static int stack_write(struct env *env, s64 addr, int size,
 		return reject(env, -EACCES,
 			      "a pointer must be stored with 8 bytes, not %d",
 			      size);
+	/*
+	 * As upstream: pointers are always kept; scalars only for CAP_BPF
+	 * and only if something is known of them. The rest is data.
+	 */
+	if (val && !is_ptr(val) && (!env->loops_ok || vals_is_any(&val->v)))
+		val = NULL;
 	if (val && !zero && b == 0 &&
 	    (is_ptr(val) || size == SLOT_SIZE ||
 	     val->v.umax < BIT_ULL(size * 8))) {
@@ -2277,6 +2416,72 @@ static const char *ptr_name(const struct reg *r)
 }
 
 /*
+ * How far an unprivileged program's pointer may move at @in without
+ * leaving its object, looking from the side the move goes to; as
+ * upstream, the stack and map values are the only objects for that.
+ */
+static int move_limit(struct env *env, const struct reg *ptr, bool left,
+		      s64 *limit)
+{
+	s64 max;
+
+	switch (ptr->kind) {
+	case K_STACK:
+		max = MAX_BPF_STACK + left;
+		*limit = -ptr->v.smin;
+		break;
+	case K_VALUE:
+		max = ptr->map->value_size;
+		*limit = left ? ptr->v.smin : (s64)ptr->v.umax;
+		break;
+	default:
+		return reject(env, -EACCES,
+			      "unprivileged programs may not move a %s pointer by a register",
+			      ptr_name(ptr));
+	}
+	if (*limit >= max)
+		return reject(env, -EACCES,
+			      "the pointer would move beyond its object");
+	return 0;
+}
+
+/*
+ * Unprivileged programs run where speculative execution may take either
+ * side of a jump, so, as upstream, a pointer arithmetic instruction must
+ * move pointers the same way on every path: into the same object, with
+ * the offset known or unknown alike, by the same span.
+ */
+static int spectre_check(struct env *env, const struct bpf_insn *in,
+			 const struct reg *ptr, const struct reg *off,
+			 const struct reg *res)
+{
+	struct insn_info *info = &env->info[env->insn];
+	bool neg = off->v.smin < 0, sub = BPF_OP(in->code) == BPF_SUB;
+	bool left = sub != neg;
+	s64 before, after;
+	u8 kind;
+	int err;
+
+	if (env->leaks_ok || BPF_SRC(in->code) == BPF_K ||
+	    env->cur->speculative)
+		return 0;
+	err = move_limit(env, ptr, left, &before) ?:
+	      move_limit(env, res, left, &after);
+	if (err)
+		return err;
+	kind = 1 | neg << 1 | vals_is_const(&off->v) << 2 |
+	       (ptr == reg_at(env, in->dst_reg)) << 3;
+	if (info->alu_kind && (info->alu_kind != kind ||
+			       info->alu_span != abs(before - after)))
+		return reject(env, -EACCES,
+			      "R%d: pointer arithmetic differs between paths (other maps or scalars)",
+			      in->dst_reg);
+	info->alu_kind = kind;
+	info->alu_span = abs(before - after);
+	return 0;
+}
+
+/*
  * Pointer plus or minus scalar: the offset is the sum. Offsets stay
  * within +-MAX_VAR_OFF so that no offset arithmetic can overflow, and
  * unprivileged programs may only build pointers that stay inside their
@@ -2289,6 +2494,7 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 	const struct reg *ptr = is_ptr(d) ? d : s;
 	const struct reg *off = is_ptr(d) ? s : d;
 	struct reg res;
+	int err;
 
 	if (BPF_CLASS(in->code) == BPF_ALU)
 		return reject(env, -EACCES,
@@ -2314,6 +2520,16 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 		return reject(env, -EACCES,
 			      "R%d: subtraction from a stack pointer; add a negative offset",
 			      dst);
+
+	/* the offset's value decides what the pointer may reach */
+	if (BPF_SRC(in->code) == BPF_X)
+		make_precise(env, BIT(is_ptr(d) ? in->src_reg : dst), 0);
+	/* see spectre_check() */
+	if (!env->leaks_ok && BPF_SRC(in->code) == BPF_X &&
+	    ptr->kind != K_STACK && ptr->kind != K_VALUE)
+		return reject(env, -EACCES,
+			      "unprivileged programs may not move a %s pointer by a register",
+			      ptr_name(ptr));
 
 	switch (ptr->kind) {
 	case K_VALUE_OR_NULL:
@@ -2356,6 +2572,9 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 		return reject(env, -EINVAL,
 			      "R%d: offset %lld is out of range for a %s pointer",
 			      dst, res.v.smin, ptr_name(ptr));
+	err = spectre_check(env, in, ptr, off, &res);
+	if (err)
+		return err;
 
 	if (!env->leaks_ok && res.kind == K_STACK) {
 		if (!vals_is_const(&res.v))
@@ -2716,7 +2935,10 @@ static int speculate(struct env *env, u32 insn)
 	if (env->leaks_ok)
 		return 0;
 	st = fork_path(env, insn);
-	return IS_ERR(st) ? PTR_ERR(st) : 0;
+	if (IS_ERR(st))
+		return PTR_ERR(st);
+	st->speculative = true;
+	return 0;
 }
 
 /* After a NULL check of the lookup result @id: NULL or a value. */
@@ -2811,6 +3033,13 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 	fb = b->v;
 	t_ok = refine(&ta, &tb, op, width);
 	f_ok = refine(&fa, &fb, negate(op), width);
+	/* a side ruled out by the values: they matter */
+	if (!t_ok || !f_ok)
+		make_precise(env, BIT(in->dst_reg) | (x ? BIT(in->src_reg) : 0),
+			     0);
+	/* copies learn from the jump too: see backtrack() */
+	if (a->id || (x && b->id))
+		env->step_slot = STEP_LINKED;
 
 	if (t_ok && f_ok) {
 		other = fork_path(env, target);
@@ -2921,6 +3150,7 @@ static int helper_size(struct env *env, u8 regno, bool zero_ok,
 	if (!r->v.umin && !zero_ok)
 		return reject(env, -EACCES, "R%d: the size may be zero",
 			      regno);
+	make_precise(env, BIT(regno), 0);
 	*min = r->v.umin;
 	*max = r->v.umax;
 	return 0;
@@ -3003,6 +3233,15 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 		err = helper_arg(env, fn, k, &meta);
 		if (err)
 			return err;
+	}
+	if (meta.map && in->imm == BPF_FUNC_tail_call && !env->leaks_ok) {
+		struct insn_info *info = &env->info[env->insn];
+
+		/* its index check below must know the one array */
+		if (info->array && info->array != meta.map)
+			return reject(env, -EINVAL,
+				      "tail call with other program arrays on other paths");
+		info->array = meta.map;
 	}
 	if (meta.map) {
 		bool prog_array = meta.map->map_type == BPF_MAP_TYPE_PROG_ARRAY;
@@ -3173,8 +3412,8 @@ static bool ids_match(struct idmap *m, u32 old, u32 cur)
  * Does old include cur: is every continuation that was safe from @old
  * safe from @cur too? With @exact, are they the same?
  */
-static bool reg_covers(const struct reg *old, const struct reg *cur,
-		       struct idmap *ids, bool exact)
+static bool reg_covers(const struct env *env, const struct reg *old,
+		       const struct reg *cur, struct idmap *ids, bool exact)
 {
 	if (old->kind == K_NONE && !exact)
 		return true;	/* the old paths never read it */
@@ -3184,11 +3423,14 @@ static bool reg_covers(const struct reg *old, const struct reg *cur,
 	case K_NONE:
 		return true;
 	case K_SCALAR:
+		if (!ids_match(ids, old->id, cur->id))
+			return false;
 		if (exact)
-			return !memcmp(&old->v, &cur->v, sizeof(old->v)) &&
-			       ids_match(ids, old->id, cur->id);
-		return vals_in(&cur->v, &old->v) &&
-		       ids_match(ids, old->id, cur->id);
+			return !memcmp(&old->v, &cur->v, sizeof(old->v));
+		/* no check after the checkpoint depended on its value */
+		if (!old->precise && env->precision)
+			return true;
+		return vals_in(&cur->v, &old->v);
 	case K_MAP:
 		return old->map == cur->map;
 	case K_VALUE_OR_NULL:
@@ -3211,8 +3453,8 @@ static u8 byte_at(const struct state *st, u32 slot, int b)
 	return slot < st->nslots ? st->slots[slot].bytes[b] : B_INVALID;
 }
 
-static bool stack_covers(const struct state *old, const struct state *cur,
-			 struct idmap *ids, bool exact)
+static bool stack_covers(const struct env *env, const struct state *old,
+			 const struct state *cur, struct idmap *ids, bool exact)
 {
 	u32 i, n = max(old->nslots, cur->nslots);
 	int b;
@@ -3228,13 +3470,16 @@ static bool stack_covers(const struct state *old, const struct state *cur,
 			continue;
 		if (o->bytes[0] == B_SPILL) {
 			if (!c || spill_size(c) != spill_size(o) ||
-			    !reg_covers(&o->spill, &c->spill, ids, exact))
+			    !reg_covers(env, &o->spill, &c->spill, ids, exact))
 				return false;
 		}
 		for (b = 0; b < SLOT_SIZE; b++) {
 			u8 ob = o->bytes[b], cb = byte_at(cur, i, b);
 
 			if (ob == cb || (ob == B_INVALID && !exact))
+				continue;
+			/* privileged programs read unwritten stack as data */
+			if (ob == B_MISC && !exact && env->leaks_ok)
 				continue;
 			if (exact || ob == B_ZERO || ob == B_SPILL)
 				return false;
@@ -3253,12 +3498,15 @@ static bool state_covers(struct env *env, const struct state *old,
 	struct idmap ids;
 	int i;
 
+	/* what holds under speculation need not hold for real paths */
+	if (old->speculative && !cur->speculative)
+		return false;
 	ids.n = 0;
 	for (i = 0; i < MAX_BPF_REG; i++)
 		if ((live & BIT(i)) &&
-		    !reg_covers(&old->regs[i], &cur->regs[i], &ids, exact))
+		    !reg_covers(env, &old->regs[i], &cur->regs[i], &ids, exact))
 			return false;
-	return stack_covers(old, cur, &ids, exact);
+	return stack_covers(env, old, cur, &ids, exact);
 }
 
 static void checkpoint_free(struct env *env, struct checkpoint *cp)
@@ -3326,6 +3574,28 @@ static void path_done(struct env *env, struct state *st)
 }
 
 /*
+ * This path is as safe as @old's because @old's precise values hold
+ * here too: the checkpoints before it must keep them precise as well.
+ */
+static void keep_precise(struct env *env, const struct state *old, u32 insn)
+{
+	u16 live = env->info[insn].live, regs = 0;
+	u64 slots = 0;
+	u32 i;
+
+	for (i = 0; i < MAX_BPF_REG; i++)
+		if ((live & BIT(i)) && old->regs[i].kind == K_SCALAR &&
+		    old->regs[i].precise)
+			regs |= BIT(i);
+	for (i = 0; i < old->nslots; i++)
+		if (old->slots[i].bytes[0] == B_SPILL &&
+		    old->slots[i].spill.kind == K_SCALAR &&
+		    old->slots[i].spill.precise)
+			slots |= BIT_ULL(i);
+	make_precise(env, regs, slots);
+}
+
+/*
  * At a meeting point: stop if a proven checkpoint includes this state,
  * refuse an infinite loop, otherwise keep the state as a checkpoint.
  * Returns 1 to stop the path.
@@ -3353,6 +3623,7 @@ static int visit(struct env *env, u32 insn)
 	hlist_for_each_entry_safe(cp, tmp, &env->done[insn], node) {
 		if (state_covers(env, &cp->st, env->cur, insn, false)) {
 			cp->hits++;
+			keep_precise(env, &cp->st, insn);
 			return 1;
 		}
 		/* keep the list short: drop checkpoints that never help */
@@ -3583,12 +3854,22 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 		return rewrite_ld_abs(in, out);
 	if (is_helper_call(in)) {
 		fn = helper(env, in->imm);
-		if (in->imm == BPF_FUNC_tail_call)
-			out[0] = (struct bpf_insn){
-				.code = BPF_JMP | BPF_TAIL_CALL };
-		else
+		if (in->imm != BPF_FUNC_tail_call) {
 			out[0] = BPF_EMIT_CALL(fn->func);
-		return 1;
+			return 1;
+		}
+		/*
+		 * For unprivileged programs, as upstream: an index past the
+		 * array, its upper half included, skips the call before any
+		 * speculation can use it.
+		 */
+		if (!info->array) {
+			out[0] = (struct bpf_insn){ .code = BPF_JMP | BPF_TAIL_CALL };
+			return 1;
+		}
+		out[0] = BPF_JMP_IMM(BPF_JGE, BPF_REG_3, info->array->max_entries, 1);
+		out[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_TAIL_CALL };
+		return 2;
 	}
 	if ((cls == BPF_ALU || cls == BPF_ALU64) && BPF_SRC(in->code) == BPF_X &&
 	    (op == BPF_DIV || op == BPF_MOD))
@@ -3785,6 +4066,7 @@ int ebpf_verify(struct bpf_prog **pprog, const struct ebpf_prog_type *type,
 	env->insns = prog->insnsi;
 	env->len = prog->len;
 	env->loops_ok = bpf_capable();
+	env->precision = env->loops_ok;
 	env->leaks_ok = perfmon_capable();
 	env->strict = attr->prog_flags & BPF_F_STRICT_ALIGNMENT ||
 		      (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&

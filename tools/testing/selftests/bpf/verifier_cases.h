@@ -1942,7 +1942,7 @@ static const struct vcase cases[] = {
 			UNKNOWN_R1, A64I(BPF_AND, R1, 48), A64(BPF_ADD, R6, R1),
 			MOV64I(R0, 0), EXIT(),
 		},
-		.result = ACCEPT, .unpriv = U_REJECT, .unpriv_log = "leave the value",
+		.result = ACCEPT, .unpriv = U_REJECT, .unpriv_log = "beyond its object",
 	},
 	{
 		/* 32-bit modulo by zero left the upper half */

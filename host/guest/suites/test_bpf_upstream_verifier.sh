@@ -13,8 +13,11 @@ tv=/tests/upstream_test_verifier
 known=/suites/upstream_verifier_known.txt
 [ -x $tv ] || { echo "ok 1 upstream test_verifier # SKIP not built"; exit 0; }
 # upstream's default keeps unprivileged bpf(2) off; its /u half needs it
-[ -w /proc/sys/kernel/unprivileged_bpf_disabled ] &&
-	echo 0 >/proc/sys/kernel/unprivileged_bpf_disabled 2>/dev/null
+# (this suite runs before test_unpriv_lock, which locks it off for good)
+sysctl=/proc/sys/kernel/unprivileged_bpf_disabled
+[ -w $sysctl ] && echo 0 >$sysctl 2>/dev/null
+[ "$(cat $sysctl 2>/dev/null)" = 0 ] ||
+	echo "# unprivileged bpf(2) is off: the /u cases are skipped"
 $tv >/tmp/utv.out 2>&1
 flavour=$(cat /etc/kernel-flavour 2>/dev/null)
 awk -v known="$known" -v flavour="$flavour" '
