@@ -48,14 +48,16 @@ static const struct ebpf_prog_type *prog_type(u32 type)
 static DEFINE_IDR(prog_idr);
 static DEFINE_SPINLOCK(prog_idr_lock);
 
+/* Ids go when the last reference does, which may be in any context. */
 static int prog_alloc_id(struct bpf_prog *prog)
 {
+	unsigned long flags;
 	int id;
 
 	idr_preload(GFP_KERNEL);
-	spin_lock_bh(&prog_idr_lock);
+	spin_lock_irqsave(&prog_idr_lock, flags);
 	id = idr_alloc_cyclic(&prog_idr, prog, 1, INT_MAX, GFP_ATOMIC);
-	spin_unlock_bh(&prog_idr_lock);
+	spin_unlock_irqrestore(&prog_idr_lock, flags);
 	idr_preload_end();
 	if (id < 0)
 		return id;
