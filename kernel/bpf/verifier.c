@@ -872,7 +872,6 @@ enum {
 	I_SEEN = BIT(1),	/* some path executed it */
 	I_CTX = BIT(2),		/* accesses the context */
 	I_OTHER_MEM = BIT(3),	/* accesses other memory */
-	I_JUMP = BIT(4),	/* an original jump, offset to be fixed */
 };
 
 struct insn_info {
@@ -3756,7 +3755,7 @@ static int explore(struct env *env)
 				      "the program is too complex: more than %u instructions processed",
 				      BPF_COMPLEXITY_LIMIT_INSNS);
 		if (signal_pending(current))
-			return -EINTR;
+			return -EAGAIN;
 		cond_resched();
 
 		env->info[insn].flags |= I_SEEN;
