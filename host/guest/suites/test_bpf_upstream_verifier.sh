@@ -18,7 +18,8 @@ sysctl=/proc/sys/kernel/unprivileged_bpf_disabled
 [ -w $sysctl ] && echo 0 >$sysctl 2>/dev/null
 [ "$(cat $sysctl 2>/dev/null)" = 0 ] ||
 	echo "# unprivileged bpf(2) is off: the /u cases are skipped"
-$tv >/tmp/utv.out 2>&1
+# libbpf writes to stderr: keep it out of the lines parsed
+$tv >/tmp/utv.out 2>/tmp/utv.err
 flavour=$(cat /etc/kernel-flavour 2>/dev/null)
 awk -v known="$known" -v flavour="$flavour" '
 function flush() {
