@@ -872,6 +872,16 @@ enum {
 	I_SEEN = BIT(1),	/* some path executed it */
 	I_CTX = BIT(2),		/* accesses the context */
 	I_OTHER_MEM = BIT(3),	/* accesses other memory */
+	I_NOSPEC = BIT(4),	/* a store a later load must not bypass */
+};
+
+/* How unprivileged pointer arithmetic moved a pointer: insn_info.alu_kind */
+enum {
+	ALU_PTR = BIT(0),	/* a pointer moved by a register */
+	ALU_NEG = BIT(1),	/* by a negative offset: mask its opposite */
+	ALU_CONST = BIT(2),	/* known on every path */
+	ALU_PTR_DST = BIT(3),	/* the pointer is the destination */
+	ALU_SCALAR = BIT(4),	/* only numbers: nothing to mask */
 };
 
 struct insn_info {
@@ -2036,6 +2046,26 @@ static struct slot *stack_byte(struct state *st, s64 addr, int *byte)
 }
 
 /*
+ * A load that speculatively bypasses a store to the stack reads what the
+ * store replaced. For an unprivileged program that must be neither a
+ * pointer read as data, nor data read as the pointer just stored, nor
+ * bytes never written (old kernel stack): such a store gets a barrier
+ * after it, as upstream.
+ */
+static bool store_needs_fence(const struct slot *s, int b, int size,
+			      const struct reg *val)
+{
+	int i;
+
+	if (val && is_ptr(val))
+		return true;
+	for (i = b; i < b + size; i++)
+		if (s->bytes[i] != B_MISC && s->bytes[i] != B_ZERO)
+			return true;
+	return false;
+}
+
+/*
  * Store @size bytes at the constant stack address @addr: the register
  * @val (a spill if it starts a slot and keeps all its bits), or data
  * that is zero or not.
@@ -2050,6 +2080,8 @@ static int stack_write(struct env *env, s64 addr, int size,
 	if (err)
 		return err;
 	s = stack_byte(env->cur, addr, &b);
+	if (!env->leaks_ok && store_needs_fence(s, b, size, val))
+		env->info[env->insn].flags |= I_NOSPEC;
 	if (s->bytes[0] == B_SPILL && !(b == 0 && size == SLOT_SIZE)) {
 		/* unprivileged programs never break a whole register */
 		if (!env->leaks_ok && spill_size(s) == SLOT_SIZE)
@@ -2482,16 +2514,36 @@ static int move_limit(struct env *env, const struct reg *ptr, bool left,
 }
 
 /*
- * Unprivileged programs run where speculative execution may take either
- * side of a jump, so, as upstream, a pointer arithmetic instruction must
- * move pointers the same way on every path: into the same object, with
- * the offset known or unknown alike, by the same span.
+ * An unprivileged ALU instruction must do the same kind of thing on every
+ * path, because the rewrite gives it one form: pointer arithmetic gets
+ * its offset masked (see rewrite_ptr_alu()), arithmetic on numbers does
+ * not.
+ */
+static int alu_paths_agree(struct env *env, u8 kind, u32 span)
+{
+	struct insn_info *info = &env->info[env->insn];
+
+	if (info->alu_kind && (info->alu_kind != kind ||
+			       info->alu_span != span))
+		return reject(env, -EACCES,
+			      "R%d: pointer arithmetic differs between paths (other objects, offsets or scalars)",
+			      env->insns[env->insn].dst_reg);
+	info->alu_kind = kind;
+	info->alu_span = span;
+	return 0;
+}
+
+/*
+ * Speculative execution may run an unprivileged program down the side
+ * of a jump that the bounds of an offset rule out, with any offset. As
+ * upstream, the rewrite then clamps the offset to the span it may have
+ * on every architectural path, so that even then a pointer never leaves
+ * its object. Here the span is found and must be the same on all paths.
  */
 static int spectre_check(struct env *env, const struct bpf_insn *in,
 			 const struct reg *ptr, const struct reg *off,
 			 const struct reg *res)
 {
-	struct insn_info *info = &env->info[env->insn];
 	bool neg = off->v.smin < 0, sub = BPF_OP(in->code) == BPF_SUB;
 	bool left = sub != neg;
 	s64 before, after;
@@ -2505,16 +2557,10 @@ static int spectre_check(struct env *env, const struct bpf_insn *in,
 	      move_limit(env, res, left, &after);
 	if (err)
 		return err;
-	kind = 1 | neg << 1 | vals_is_const(&off->v) << 2 |
-	       (ptr == reg_at(env, in->dst_reg)) << 3;
-	if (info->alu_kind && (info->alu_kind != kind ||
-			       info->alu_span != abs(before - after)))
-		return reject(env, -EACCES,
-			      "R%d: pointer arithmetic differs between paths (other maps or scalars)",
-			      in->dst_reg);
-	info->alu_kind = kind;
-	info->alu_span = abs(before - after);
-	return 0;
+	kind = ALU_PTR | (neg ? ALU_NEG : 0) |
+	       (vals_is_const(&off->v) ? ALU_CONST : 0) |
+	       (ptr == reg_at(env, in->dst_reg) ? ALU_PTR_DST : 0);
+	return alu_paths_agree(env, kind, abs(before - after));
 }
 
 /*
@@ -2529,6 +2575,7 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 	u8 op = BPF_OP(in->code), dst = in->dst_reg;
 	const struct reg *ptr = is_ptr(d) ? d : s;
 	const struct reg *off = is_ptr(d) ? s : d;
+	struct vals by;
 	struct reg res;
 	int err;
 
@@ -2609,7 +2656,19 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 	}
 
 	res = *ptr;
-	scalar_alu(&res.v, &off->v, op, 64);
+	by = off->v;
+	/*
+	 * Under speculation the rewrite's clamp may make the offset 0 (see
+	 * rewrite_ptr_alu()): what follows must be safe for that too.
+	 */
+	if (!env->leaks_ok && BPF_SRC(in->code) == BPF_X &&
+	    !vals_is_const(&by)) {
+		by = vals_any();
+		by.smin = min_t(s64, off->v.smin, 0);
+		by.smax = max_t(s64, off->v.smax, 0);
+		vals_tighten(&by);
+	}
+	scalar_alu(&res.v, &by, op, 64);
 	if (res.v.smin <= -MAX_VAR_OFF || res.v.smin >= MAX_VAR_OFF)
 		return reject(env, -EINVAL,
 			      "R%d: offset %lld is out of range for a %s pointer",
@@ -2731,6 +2790,12 @@ static int do_alu(struct env *env, const struct bpf_insn *in)
 
 	if (is_ptr(d) || is_ptr(s))
 		return ptr_alu(env, in, d, s);
+	if (!env->leaks_ok && x && (op == BPF_ADD || op == BPF_SUB) &&
+	    !env->cur->speculative) {
+		err = alu_paths_agree(env, ALU_SCALAR, 0);
+		if (err)
+			return err;
+	}
 	scalar_alu(&d->v, &s->v, op, width);
 	d->id = 0;
 	d->precise = false;
@@ -3866,6 +3931,49 @@ static int rewrite_div(const struct bpf_insn *in, struct bpf_insn *out)
 	return 4;
 }
 
+/*
+ * Unprivileged pointer arithmetic by a register: the offset is clamped
+ * to [0, span] without a branch (as array_index_nospec() does), a
+ * negative one as its opposite, so that no speculation can move the
+ * pointer further than an architectural path could. A pointer and an
+ * offset in registers the program may read again keep their values; AX
+ * is the runtime's scratch register.
+ */
+static int rewrite_ptr_alu(const struct bpf_insn *in,
+			   const struct insn_info *info, struct bpf_insn *out)
+{
+	bool ptr_dst = info->alu_kind & ALU_PTR_DST;
+	bool neg = info->alu_kind & ALU_NEG;
+	u8 base = ptr_dst ? in->dst_reg : in->src_reg;
+	u8 by = ptr_dst ? in->src_reg : in->dst_reg;
+	u8 op = BPF_OP(in->code);
+	u32 span = info->alu_span;
+	int n = 0;
+
+	if (neg)
+		op = op == BPF_ADD ? BPF_SUB : BPF_ADD;
+	if (info->alu_kind & ALU_CONST) {
+		/* the same number on every path: it needs no register */
+		out[n++] = BPF_MOV32_IMM(BPF_REG_AX, span);
+	} else {
+		if (neg)
+			out[n++] = BPF_ALU64_IMM(BPF_NEG, by, 0);
+		/* AX = ~(by | (span - by)) >> 63 (arithmetic): all ones or 0 */
+		out[n++] = BPF_MOV32_IMM(BPF_REG_AX, span);
+		out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_AX, by);
+		out[n++] = BPF_ALU64_REG(BPF_OR, BPF_REG_AX, by);
+		out[n++] = BPF_ALU64_IMM(BPF_XOR, BPF_REG_AX, -1);
+		out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_AX, 63);
+		out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_AX, by);
+		if (neg && ptr_dst)
+			out[n++] = BPF_ALU64_IMM(BPF_NEG, by, 0);
+	}
+	if (!ptr_dst)
+		out[n++] = BPF_MOV64_REG(in->dst_reg, base);
+	out[n++] = BPF_ALU64_REG(op, in->dst_reg, BPF_REG_AX);
+	return n;
+}
+
 /* What instruction @i becomes; jumps keep their old offsets here. */
 static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 {
@@ -3919,8 +4027,13 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 	if ((cls == BPF_ALU || cls == BPF_ALU64) && BPF_SRC(in->code) == BPF_X &&
 	    (op == BPF_DIV || op == BPF_MOD))
 		return rewrite_div(in, out);
+	if (info->alu_kind & ALU_PTR)
+		return rewrite_ptr_alu(in, info, out);
 	out[0] = *in;
-	return 1;
+	if (!(info->flags & I_NOSPEC))
+		return 1;
+	out[1] = BPF_ST_NOSPEC();
+	return 2;
 }
 
 static int rewrite(struct env *env)
