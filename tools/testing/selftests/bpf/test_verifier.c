@@ -166,11 +166,16 @@ static void make_packet(uint8_t *data, size_t size)
 		data[i] = i < 14 ? 0 : i - 13;
 }
 
-/* Load in a child without privileges; returns its fd status as errno. */
+/*
+ * Load in a child without privileges, and run what it accepts when the
+ * case runs: unprivileged programs are rewritten against speculation and
+ * must still compute the same. Returns the load's errno, 0 if accepted.
+ */
 static int load_unprivileged(const struct vcase *c, struct bpf_insn *insns,
-			     uint32_t n, bool *log_ok)
+			     uint32_t n, bool *log_ok, uint32_t *retval)
 {
-	int pipefd[2], status, result[2] = { -1, 0 };
+	int pipefd[2], status, result[3] = { -1, 0, 0 };
+	uint8_t data[64];
 	pid_t pid;
 
 	if (pipe(pipefd))
@@ -191,6 +196,11 @@ static int load_unprivileged(const struct vcase *c, struct bpf_insn *insns,
 					 insns, n, &opts);
 		result[0] = fd < 0 ? errno : 0;
 		result[1] = !c->unpriv_log || strstr(log_buf, c->unpriv_log);
+		make_packet(data, sizeof(data));
+		if (fd >= 0 && c->run &&
+		    ebpf_prog_test_run(fd, data, sizeof(data),
+				       (uint32_t *)&result[2], NULL, 1))
+			result[2] = ~c->retval;
 		if (write(pipefd[1], result, sizeof(result)) < 0)
 			_exit(3);
 		_exit(0);
@@ -201,6 +211,7 @@ static int load_unprivileged(const struct vcase *c, struct bpf_insn *insns,
 	close(pipefd[0]);
 	waitpid(pid, &status, 0);
 	*log_ok = result[1];
+	*retval = result[2];
 	return result[0];
 }
 
@@ -260,12 +271,15 @@ static void run_case(const struct vcase *c)
 	if (c->unpriv != U_UNTESTED && unpriv_possible) {
 		int want = c->unpriv == U_SAME ? c->result :
 			   c->unpriv == U_ACCEPT ? ACCEPT : REJECT;
-		int uerr = load_unprivileged(c, insns, n, &log_ok);
+		int uerr = load_unprivileged(c, insns, n, &log_ok, &retval);
 
 		want_err = c->unpriv == U_SAME ? (c->err ?: EACCES) :
 			   (c->unpriv_err ?: EACCES);
 		if (want == ACCEPT && uerr)
 			tap_fail("unprivileged: refused (%s)", strerror(uerr));
+		if (want == ACCEPT && !uerr && c->run && retval != c->retval)
+			tap_fail("unprivileged: returned %u (%#x), expected %u",
+				 retval, retval, c->retval);
 		if (want == REJECT && !uerr)
 			tap_fail("unprivileged: accepted");
 		if (want == REJECT && uerr && uerr != want_err)

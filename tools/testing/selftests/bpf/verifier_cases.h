@@ -1265,6 +1265,115 @@ static const struct vcase cases[] = {
 	    A64I(BPF_ADD, R2, 8), A64I(BPF_ADD, R2, -8),
 	    LDX(BPF_W, R0, R2, SKB(mark)), EXIT()),
 
+	/*
+	 * ---- speculation: unprivileged programs are rewritten ---------------
+	 * Pointer arithmetic by a register gets its offset clamped to what
+	 * every path allows, stores that replace pointers or unwritten stack
+	 * get a barrier. The rewritten programs must compute the same,
+	 * offsets at the ends of their range included; test_verifier runs
+	 * them unprivileged too.
+	 */
+#define SPEC(nm, ret, ...) {						\
+	.name = "speculation: " nm,					\
+	.insns = { __VA_ARGS__ },					\
+	.result = ACCEPT, .run = true, .retval = ret, .unpriv = U_SAME,	\
+}
+
+	SPEC("value plus a register, at the end of its range", 7,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 40, 7),
+	     ST(BPF_DW, R6, 8, 40), LDX(BPF_DW, R1, R6, 8),
+	     JI(BPF_JGT, R1, 40, 3), A64(BPF_ADD, R6, R1),
+	     LDX(BPF_DW, R0, R6, 0), EXIT(), MOV64I(R0, 0), EXIT()),
+	SPEC("value plus a register that is 0", 9,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 0, 9),
+	     ST(BPF_DW, R6, 8, 0), LDX(BPF_DW, R1, R6, 8),
+	     JI(BPF_JGT, R1, 40, 3), A64(BPF_ADD, R6, R1),
+	     LDX(BPF_DW, R0, R6, 0), EXIT(), MOV64I(R0, 0), EXIT()),
+	SPEC("value plus a negative register, which keeps its value", 5,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 8, 5),
+	     ST(BPF_DW, R6, 16, -32), LDX(BPF_DW, R1, R6, 16),
+	     A64I(BPF_ADD, R6, 40), JI(BPF_JSGT, R1, 0, 6),
+	     JI(BPF_JSLT, R1, -32, 5), A64(BPF_ADD, R6, R1),
+	     LDX(BPF_DW, R0, R6, 0), JI(BPF_JEQ, R1, -32, 1),
+	     MOV64I(R0, 99), EXIT(), MOV64I(R0, 0), EXIT()),
+	SPEC("value minus a register", 5,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 8, 5),
+	     ST(BPF_DW, R6, 16, 32), LDX(BPF_DW, R1, R6, 16),
+	     A64I(BPF_ADD, R6, 40), JI(BPF_JGT, R1, 32, 3),
+	     A64(BPF_SUB, R6, R1), LDX(BPF_DW, R0, R6, 0), EXIT(),
+	     MOV64I(R0, 0), EXIT()),
+	SPEC("value minus a negative register", 6,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 24, 6),
+	     ST(BPF_DW, R6, 16, -24), LDX(BPF_DW, R1, R6, 16),
+	     JI(BPF_JSGT, R1, 0, 6), JI(BPF_JSLT, R1, -24, 5),
+	     A64(BPF_SUB, R6, R1), LDX(BPF_DW, R0, R6, 0),
+	     JI(BPF_JEQ, R1, -24, 1), MOV64I(R0, 99), EXIT(),
+	     MOV64I(R0, 0), EXIT()),
+	SPEC("a register plus the value pointer", 6,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 24, 6),
+	     ST(BPF_DW, R6, 8, 24), LDX(BPF_DW, R1, R6, 8),
+	     JI(BPF_JGT, R1, 40, 3), A64(BPF_ADD, R1, R6),
+	     LDX(BPF_DW, R0, R1, 0), EXIT(), MOV64I(R0, 0), EXIT()),
+	SPEC("a negative register plus the value pointer", 5,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 8, 5),
+	     ST(BPF_DW, R6, 16, -32), LDX(BPF_DW, R1, R6, 16),
+	     A64I(BPF_ADD, R6, 40), JI(BPF_JSGT, R1, 0, 4),
+	     JI(BPF_JSLT, R1, -32, 3), A64(BPF_ADD, R1, R6),
+	     LDX(BPF_DW, R0, R1, 0), EXIT(), MOV64I(R0, 0), EXIT()),
+	SPEC("value plus a constant in a register", 4,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 16, 4),
+	     MOV64I(R1, 16), A64(BPF_ADD, R6, R1), LDX(BPF_DW, R0, R6, 0),
+	     EXIT()),
+	SPEC("value plus a negative constant in a register", 3,
+	     VALUE(MAP_ARRAY48), MOV64(R6, R0), ST(BPF_DW, R6, 8, 3),
+	     A64I(BPF_ADD, R6, 24), MOV64I(R1, -16), A64(BPF_ADD, R6, R1),
+	     LDX(BPF_DW, R0, R6, 0), JI(BPF_JEQ, R1, -16, 1),
+	     MOV64I(R0, 99), EXIT()),
+	SPEC("stack pointer plus a constant in a register", 11,
+	     MOV64(R2, R10), MOV64I(R1, -8), A64(BPF_ADD, R2, R1),
+	     ST(BPF_DW, R2, 0, 11), LDX(BPF_DW, R0, R10, -8), EXIT()),
+	SPEC("a number stored over a spilled pointer", 3,
+	     STX(BPF_DW, R10, -8, R1), ST(BPF_DW, R10, -8, 3),
+	     LDX(BPF_DW, R0, R10, -8), EXIT()),
+	SPEC("a spilled frame pointer filled and used", 4,
+	     ST(BPF_DW, R10, -16, 4), STX(BPF_DW, R10, -8, R10),
+	     LDX(BPF_DW, R2, R10, -8), LDX(BPF_DW, R0, R2, -16), EXIT()),
+	{
+		/* a mispredicted bound lets the first move be 0, then 7 back */
+		.name = "speculation: a move back after a variable move",
+		.insns = {
+			VALUE(MAP_ARRAY48), LDX(BPF_B, R1, R0, 0),
+			A64I(BPF_AND, R1, 0xf), A64I(BPF_OR, R1, 7),
+			A64(BPF_ADD, R0, R1), LDX(BPF_B, R1, R0, 0),
+			A64I(BPF_AND, R1, 7), A64(BPF_SUB, R0, R1),
+			LDX(BPF_B, R1, R0, 0), MOV64I(R0, 1), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 1,
+		.unpriv = U_REJECT, .unpriv_log = "would leave the value",
+	},
+	{
+		.name = "speculation: one add, a pointer on one path and a number on another",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64(R6, R0), LDX(BPF_DW, R3, R6, 0),
+			A64I(BPF_AND, R3, 7), LDX(BPF_DW, R1, R6, 8),
+			MOV64(R2, R6), JI(BPF_JEQ, R1, 0, 1), MOV64I(R2, 5),
+			A64(BPF_ADD, R2, R3), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+		.unpriv = U_REJECT, .unpriv_log = "differs between paths",
+	},
+	{
+		.name = "speculation: one add, two spans",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64(R6, R0), LDX(BPF_DW, R3, R6, 0),
+			LDX(BPF_DW, R1, R6, 8), A64I(BPF_AND, R3, 7),
+			JI(BPF_JEQ, R1, 0, 1), A64I(BPF_AND, R3, 3),
+			A64(BPF_ADD, R6, R3), LDX(BPF_B, R0, R6, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+		.unpriv = U_REJECT, .unpriv_log = "differs between paths",
+	},
+
 	/* ---- helpers -------------------------------------------------------------- */
 #define HELPER(nm, ok, e, lg, ...) {					\
 	.name = "helpers: " nm,						\
