@@ -572,6 +572,16 @@ static void log_truncated(void)
 	expect(buf[128] == 'x');
 }
 
+/* A log that does not fit fails the load even of a good program. */
+static void log_full_on_success(void)
+{
+	char buf[128];
+
+	memset(buf, 'x', sizeof(buf));
+	expect_errno(load_logged(ret0, 2, 2, buf, sizeof(buf)), ENOSPC);
+	expect(strnlen(buf, sizeof(buf)) == sizeof(buf) - 1);
+}
+
 static void log_stats(void)
 {
 	char buf[1024] = "";
@@ -855,6 +865,7 @@ static const struct tap_case fcases[] = {
 	TAP_CASE(load_too_many_maps),
 	TAP_CASE(log_attrs),
 	TAP_CASE(log_truncated),
+	TAP_CASE(log_full_on_success),
 	TAP_CASE(log_stats),
 	TAP_CASE(log_failing_path),
 	TAP_CASE(log_every_insn),

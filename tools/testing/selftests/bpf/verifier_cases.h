@@ -189,6 +189,28 @@ static const struct vcase cases[] = {
 	SHAPE("unreachable code after exit", MOV64I(R0, 0), EXIT(), MOV64I(R0, 1), EXIT()),
 	SHAPE("falls off the end after a branch", MOV64I(R0, 0),
 	      JI(BPF_JEQ, R0, 1, 1), EXIT(), MOV64I(R0, 1)),
+	SHAPE("a call as the last instruction", MOV64I(R0, 0),
+	      CALL(BPF_FUNC_ktime_get_ns)),
+	SHAPE("a conditional jump as the last instruction", MOV64I(R0, 0),
+	      JI(BPF_JEQ, R0, 1, -2)),
+	SHAPE("a 64-bit load as the last instruction", MOV64I(R0, 0),
+	      LDI64(R1, 0x100000001ULL)),
+	SHAPE("a backward goto into the middle of a 64-bit load",
+	      LDI64(R0, 0x100000001ULL), JA(-2), EXIT()),
+	SHAPE("gotol into the middle of a 64-bit load",
+	      INSN(BPF_JMP32 | BPF_JA, 0, 0, 0, 1), LDI64(R0, 0x100000001ULL),
+	      EXIT()),
+	SHAPE("a register jump into the middle of a 64-bit load",
+	      MOV64I(R0, 0), MOV64I(R1, 0), J(BPF_JEQ, R0, R1, 1),
+	      LDI64(R0, 0x100000001ULL), EXIT()),
+	{
+		.name = "shape: a jump over a 64-bit load lands after it",
+		.insns = {
+			MOV64I(R0, 5), JI(BPF_JEQ, R0, 5, 2),
+			LDI64(R0, 0x100000001ULL), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 5, .unpriv = U_SAME,
+	},
 	{
 		.name = "shape: 64-bit load cut at the end",
 		.insns = { MOV64I(R0, 0), EXIT(), INSN(BPF_LD | BPF_IMM | BPF_DW, R0, 0, 0, 1) },
@@ -264,6 +286,36 @@ static const struct vcase cases[] = {
 	UNINIT("loads cannot write the frame pointer", "R10",
 	       LDX(BPF_DW, R10, R1, 0), MOV64I(R0, 0), EXIT()),
 	UNINIT("R10 cannot be incremented", "R10", A64I(BPF_ADD, R10, -8), MOV64I(R0, 0), EXIT()),
+	{
+		.name = "registers: R10 as the register of an atomic fetch",
+		.insns = {
+			MOV64I(R0, 0), ST(BPF_DW, R10, -8, 0),
+			ATOMIC(BPF_DW, BPF_ADD | BPF_FETCH, R10, -8, R10), EXIT(),
+		},
+		.result = REJECT, .log = "read-only", .unpriv = U_SAME,
+	},
+	{
+		.name = "registers: a 64-bit immediate load into R10",
+		.insns = { LDI64(R10, 0x100000001ULL), MOV64I(R0, 0), EXIT() },
+		.result = REJECT, .log = "read-only", .unpriv = U_SAME,
+	},
+	{
+		/* a tail call returns nothing: R0 is not set after it */
+		.name = "registers: R0 is not set after a tail call",
+		.insns = {
+			MOV64I(R3, 0), LDMAP(R2, MAP_PROGS),
+			CALL(BPF_FUNC_tail_call), EXIT(),
+		},
+		.result = REJECT, .log = "R0 is not set", .unpriv = U_SAME,
+	},
+	{
+		.name = "registers: R0 set after a tail call that falls through",
+		.insns = {
+			MOV64I(R3, 0), LDMAP(R2, MAP_PROGS),
+			CALL(BPF_FUNC_tail_call), MOV64I(R0, 7), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 7, .unpriv = U_SAME,
+	},
 	{
 		.name = "registers: R6-R9 survive a call",
 		.insns = {
@@ -2071,6 +2123,56 @@ static const struct vcase cases[] = {
 		},
 		RUNS_TO_1,
 	},
+	{
+		/* a 32-bit right shift used the upper half of its input */
+		.name = "CVE-2018-18445: a 32-bit right shift truncates first",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64(R6, R0),
+			LDI64(R1, 0x100000000ULL), A32I(BPF_RSH, R1, 31),
+			A32I(BPF_SUB, R1, 2), ACCESS_R6_PLUS_R1,
+		},
+		.result = REJECT, .err = EINVAL, .log = "too large",
+		.unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2018-18445: an unknown upper half is shifted out",
+		.insns = {
+			UNKNOWN_R1, A64I(BPF_AND, R1, 1), A64I(BPF_LSH, R1, 32),
+			A32I(BPF_RSH, R1, 31), A64I(BPF_ADD, R1, 47),
+			ACCESS_R6_PLUS_R1,
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
+	{
+		.name = "CVE-2018-18445: the shift at run time",
+		.insns = {
+			RT_R1(0x100000000ULL), A32I(BPF_RSH, R1, 31), EXPECT_R1(0),
+		},
+		RUNS_TO_1,
+	},
+	{
+		/* jumps were not adjusted when the rewrite grew the program */
+		.name = "CVE-2016-2383: jumps across instructions the rewrite grows",
+		.insns = {
+			MOV64(R6, R1), MOV64I(R7, 3), MOV64I(R8, 0),
+			LDX(BPF_W, R2, R6, SKB(len)), A64(BPF_ADD, R8, R2),
+			JI(BPF_JEQ, R7, 2, 2), LDABS(BPF_B, 1),
+			A64(BPF_ADD, R8, R0), A64I(BPF_SUB, R7, 1),
+			JI(BPF_JNE, R7, 0, -7), MOV64(R0, R8), EXIT(),
+		},
+		/* len is 50, the byte 2: 52 + 50 + 52 */
+		.result = ACCEPT, .run = true, .retval = 154,
+		.unpriv = U_REJECT, .unpriv_err = EINVAL, .unpriv_log = "back-edge",
+	},
+	{
+		/* a tail call index of max_entries was taken to be in range */
+		.name = "CVE-2022-2905: a tail call index of max_entries falls through",
+		.insns = {
+			MOV64I(R3, 4), LDMAP(R2, MAP_PROGS),
+			CALL(BPF_FUNC_tail_call), MOV64I(R0, 7), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 7, .unpriv = U_SAME,
+	},
 
 	/* ---- pruning keeps apart what matters (CVE-2023-2163 and kin) ---------- */
 	/* Two paths meet with r1 = 0 (safe, explored first) and r1 = @bad. */
@@ -2097,6 +2199,40 @@ static const struct vcase cases[] = {
 	MEET("a value added to a pointer later", 8, MOV64(R3, R10),
 	     A64I(BPF_ADD, R3, -8), A64(BPF_ADD, R3, R1), ST(BPF_DW, R3, 0, 0),
 	     MOV64I(R0, 0), EXIT()),
+	/* upstream 6.1 knows nothing of the result: no pruning to test there */
+#define MEET_OURS(nm, bad, why, ...) {					\
+	.name = "pruning: " nm,						\
+	.insns = {							\
+		VALUE(MAP_ARRAY48), MOV64(R6, R0),			\
+		LDX(BPF_W, R2, R6, 0), MOV64I(R1, 0),			\
+		JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, bad),			\
+		__VA_ARGS__,						\
+	},								\
+	.result = REJECT, .ref_skip = why,				\
+}
+
+	MEET_OURS("a byte-swapped value", 100,
+		  "upstream 6.1 forgets everything about a swapped value",
+		  BSWAP(BPF_TO_LE, R1, 16), ACCESS_R6_PLUS_R1),
+	MEET_OURS("a negated value", -100,
+		  "upstream 6.1 forgets everything about a negated value",
+		  INSN(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0), ACCESS_R6_PLUS_R1),
+	MEET("a 32-bit copy", 100, MOV32(R1, R1), ACCESS_R6_PLUS_R1),
+	MEET("a sum of two registers", 100, MOV64I(R3, 1),
+	     A64(BPF_ADD, R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
+	MEET("a 4-byte spill", 100, STX(BPF_W, R10, -8, R1), MOV64I(R1, 0),
+	     LDX(BPF_W, R1, R10, -8), ACCESS_R6_PLUS_R1),
+	MEET("a value fetched by an atomic add", 100,
+	     STX(BPF_DW, R10, -16, R1), MOV64I(R1, 0),
+	     ATOMIC(BPF_DW, BPF_ADD | BPF_FETCH, R10, -16, R1),
+	     ACCESS_R6_PLUS_R1),
+	MEET("a value swapped out by xchg", 100, STX(BPF_DW, R10, -16, R1),
+	     MOV64I(R1, 0), ATOMIC(BPF_DW, BPF_XCHG, R10, -16, R1),
+	     ACCESS_R6_PLUS_R1),
+	MEET("a value swapped out by cmpxchg", 100, STX(BPF_DW, R10, -16, R1),
+	     MOV64I(R0, 0), MOV64I(R2, 0),
+	     ATOMIC(BPF_DW, BPF_CMPXCHG, R10, -16, R2), MOV64(R1, R0),
+	     ACCESS_R6_PLUS_R1),
 	{
 		.name = "pruning: meeting paths that differ only in a dead register",
 		.insns = {
@@ -2136,6 +2272,14 @@ static const struct vcase cases[] = {
 		.insns = { MOV64I(R0, 0), EXIT() },
 		.flags = 1U << 30,
 		.result = REJECT, .err = EINVAL, .unpriv = U_SAME,
+	},
+	{
+		.name = "types: a program type this kernel does not have",
+		.insns = { MOV64I(R0, 0), EXIT() },
+		.type = BPF_PROG_TYPE_SCHED_CLS,
+		.result = REJECT, .err = EINVAL,
+		.unpriv = U_REJECT, .unpriv_err = EPERM,
+		.ref_skip = "upstream 6.1 has sched_cls programs",
 	},
 	{
 		.name = "license: a non-GPL program may use every helper here",
