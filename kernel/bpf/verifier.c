@@ -2264,9 +2264,7 @@ static int stack_access(struct env *env, struct mem_access *m,
 			reg_scalar(m->dst, vals_of_size(m->size));
 			return err;
 		}
-		if (m->val && is_ptr(m->val))
-			return reject(env, -EACCES,
-				      "a pointer cannot be stored at a variable stack offset");
+		/* as upstream, a pointer stored so is only data from then on */
 		return stack_range(env, lo, hi + m->size, RANGE_MAYBE_WRITE);
 	}
 
@@ -3301,8 +3299,11 @@ static int helper_arg(struct env *env, const struct bpf_func_proto *fn,
 		err = helper_size(env, regno + 1,
 				  fn->arg_type[k + 1] == ARG_CONST_SIZE_OR_ZERO,
 				  &min, &max);
-		if (err || !max)
+		if (err)
 			return err;
+		/* even for no bytes the pointer must be one to memory */
+		if (!max && (arg & PTR_MAYBE_NULL) && reg_is_const(r, 0))
+			return 0;
 		return helper_mem(env, regno, min, max, arg & MEM_UNINIT);
 	case ARG_CONST_SIZE:
 	case ARG_CONST_SIZE_OR_ZERO:

@@ -836,6 +836,28 @@ static const struct vcase cases[] = {
 		.unpriv = U_REJECT, .unpriv_log = "variable stack",
 	},
 	{
+		.name = "stack: a pointer stored at a variable offset",
+		.insns = {
+			UNKNOWN_R1, A64I(BPF_AND, R1, 8),
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -16), A64(BPF_ADD, R2, R1),
+			STX(BPF_DW, R2, 0, R10), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+		.unpriv = U_REJECT, .unpriv_log = "variable stack",
+	},
+	{
+		.name = "stack: a pointer stored at a variable offset is data after",
+		.insns = {
+			UNKNOWN_R1, A64I(BPF_AND, R1, 8),
+			ST(BPF_DW, R10, -16, 0), ST(BPF_DW, R10, -8, 0),
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -16), A64(BPF_ADD, R2, R1),
+			STX(BPF_DW, R2, 0, R10), LDX(BPF_DW, R3, R10, -16),
+			LDX(BPF_DW, R0, R3, -8), EXIT(),
+		},
+		.result = REJECT, .log = "R3 is a scalar, not a pointer",
+		.unpriv = U_REJECT, .unpriv_log = "variable stack",
+	},
+	{
 		.name = "stack: variable offset read of an unwritten slot",
 		.insns = {
 			UNKNOWN_R1, A64I(BPF_AND, R1, 8),
