@@ -367,135 +367,136 @@ static void *buf_copy_in(struct elem_buf *buf, u64 uptr, u32 size)
 	return p;
 }
 
+/*
+ * What every element command starts with: the map of the fd, opened for
+ * @mode, and the key copied in; for BPF_MAP_GET_NEXT_KEY the key may be
+ * missing. BPF_F_LOCK needs a bpf_spin_lock in the value, hence BTF:
+ * refused (the other commands have no flags, see bpf_command).
+ */
+struct elem_op {
+	struct fd f;
+	struct bpf_map *map;
+	void *key;
+	struct elem_buf kbuf;
+};
+
+static int elem_begin(struct elem_op *op, const union bpf_attr *attr,
+		      fmode_t mode, bool key_optional)
+{
+	op->key = NULL;
+	op->map = map_from_fd(&op->f, attr->map_fd, mode);
+	if (IS_ERR(op->map))
+		return PTR_ERR(op->map);
+	if (attr->flags & BPF_F_LOCK) {
+		fdput(op->f);
+		return -EINVAL;
+	}
+	if (!attr->key && key_optional)
+		return 0;
+	op->key = buf_copy_in(&op->kbuf, attr->key, op->map->key_size);
+	if (IS_ERR(op->key)) {
+		fdput(op->f);
+		return PTR_ERR(op->key);
+	}
+	return 0;
+}
+
+static void elem_end(struct elem_op *op)
+{
+	if (op->key)
+		buf_free(&op->kbuf, op->key);
+	fdput(op->f);
+}
+
+/* Out: @size bytes of @out to user memory at @uptr, unless @err. */
+static int elem_copy_out(int err, u64 uptr, const void *out, u32 size)
+{
+	if (!err && copy_to_user(u64_to_user_ptr(uptr), out, size))
+		return -EFAULT;
+	return err;
+}
+
 static int map_lookup_elem(union bpf_attr *attr)
 {
-	struct elem_buf kbuf, vbuf;
-	struct bpf_map *map;
-	void *key, *value;
-	struct fd f;
+	struct elem_buf vbuf;
+	struct elem_op op;
+	void *value;
 	u32 size;
 	int err;
 
 	if (attr->flags & ~BPF_F_LOCK)
 		return -EINVAL;
-	map = map_from_fd(&f, attr->map_fd, FMODE_READ);
-	if (IS_ERR(map))
-		return PTR_ERR(map);
-	/* BPF_F_LOCK needs a bpf_spin_lock in the value, which needs BTF. */
-	err = -EINVAL;
-	if (attr->flags & BPF_F_LOCK)
-		goto out_fd;
-
-	key = buf_copy_in(&kbuf, attr->key, map->key_size);
-	err = PTR_ERR(key);
-	if (IS_ERR(key))
-		goto out_fd;
-	size = map_user_value_size(map);
+	err = elem_begin(&op, attr, FMODE_READ, false);
+	if (err)
+		return err;
+	size = map_user_value_size(op.map);
 	value = buf_alloc(&vbuf, size);
 	err = PTR_ERR(value);
-	if (IS_ERR(value))
-		goto out_key;
-
-	err = map_type(map)->sys_lookup(map, key, value);
-	if (!err && copy_to_user(u64_to_user_ptr(attr->value), value, size))
-		err = -EFAULT;
-	buf_free(&vbuf, value);
-out_key:
-	buf_free(&kbuf, key);
-out_fd:
-	fdput(f);
+	if (!IS_ERR(value)) {
+		err = map_type(op.map)->sys_lookup(op.map, op.key, value);
+		err = elem_copy_out(err, attr->value, value, size);
+		buf_free(&vbuf, value);
+	}
+	elem_end(&op);
 	return err;
 }
 
 static int map_update_elem(union bpf_attr *attr)
 {
-	struct elem_buf kbuf, vbuf;
-	struct bpf_map *map;
-	void *key, *value;
-	struct fd f;
+	struct elem_buf vbuf;
+	struct elem_op op;
+	void *value;
 	int err;
 
-	map = map_from_fd(&f, attr->map_fd, FMODE_WRITE);
-	if (IS_ERR(map))
-		return PTR_ERR(map);
-	err = -EINVAL;
-	if (attr->flags & BPF_F_LOCK)
-		goto out_fd;
-
-	key = buf_copy_in(&kbuf, attr->key, map->key_size);
-	err = PTR_ERR(key);
-	if (IS_ERR(key))
-		goto out_fd;
-	value = buf_copy_in(&vbuf, attr->value, map_user_value_size(map));
+	err = elem_begin(&op, attr, FMODE_WRITE, false);
+	if (err)
+		return err;
+	value = buf_copy_in(&vbuf, attr->value, map_user_value_size(op.map));
 	err = PTR_ERR(value);
-	if (IS_ERR(value))
-		goto out_key;
-
-	err = map_type(map)->sys_update(map, key, value, attr->flags);
-	buf_free(&vbuf, value);
-out_key:
-	buf_free(&kbuf, key);
-out_fd:
-	fdput(f);
+	if (!IS_ERR(value)) {
+		err = map_type(op.map)->sys_update(op.map, op.key, value,
+						   attr->flags);
+		buf_free(&vbuf, value);
+	}
+	elem_end(&op);
 	return err;
 }
 
 static int map_delete_elem(union bpf_attr *attr)
 {
-	struct elem_buf kbuf;
-	struct bpf_map *map;
-	struct fd f;
-	void *key;
+	struct elem_op op;
 	int err;
 
-	map = map_from_fd(&f, attr->map_fd, FMODE_WRITE);
-	if (IS_ERR(map))
-		return PTR_ERR(map);
-	key = buf_copy_in(&kbuf, attr->key, map->key_size);
-	err = PTR_ERR(key);
-	if (!IS_ERR(key)) {
-		err = map->ops->map_delete_elem(map, key);
-		buf_free(&kbuf, key);
-	}
-	fdput(f);
+	err = elem_begin(&op, attr, FMODE_WRITE, false);
+	if (err)
+		return err;
+	err = op.map->ops->map_delete_elem(op.map, op.key);
+	elem_end(&op);
 	return err;
 }
 
 /* A NULL key, or one that is not in the map, asks for the first key. */
 static int map_get_next_key(union bpf_attr *attr)
 {
-	struct elem_buf kbuf, nbuf;
-	void *key = NULL, *next;
-	struct bpf_map *map;
-	struct fd f;
+	struct elem_buf nbuf;
+	struct elem_op op;
+	void *next;
 	int err;
 
-	map = map_from_fd(&f, attr->map_fd, FMODE_READ);
-	if (IS_ERR(map))
-		return PTR_ERR(map);
-	if (attr->key) {
-		key = buf_copy_in(&kbuf, attr->key, map->key_size);
-		err = PTR_ERR(key);
-		if (IS_ERR(key))
-			goto out_fd;
-	}
-	next = buf_alloc(&nbuf, map->key_size);
+	err = elem_begin(&op, attr, FMODE_READ, true);
+	if (err)
+		return err;
+	next = buf_alloc(&nbuf, op.map->key_size);
 	err = PTR_ERR(next);
-	if (IS_ERR(next))
-		goto out_key;
-
-	rcu_read_lock();
-	err = map->ops->map_get_next_key(map, key, next);
-	rcu_read_unlock();
-	if (!err && copy_to_user(u64_to_user_ptr(attr->next_key), next,
-				 map->key_size))
-		err = -EFAULT;
-	buf_free(&nbuf, next);
-out_key:
-	if (key)
-		buf_free(&kbuf, key);
-out_fd:
-	fdput(f);
+	if (!IS_ERR(next)) {
+		rcu_read_lock();
+		err = op.map->ops->map_get_next_key(op.map, op.key, next);
+		rcu_read_unlock();
+		err = elem_copy_out(err, attr->next_key, next,
+				    op.map->key_size);
+		buf_free(&nbuf, next);
+	}
+	elem_end(&op);
 	return err;
 }
 
