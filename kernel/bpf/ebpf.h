@@ -152,6 +152,7 @@ extern const struct bpf_func_proto ebpf_tail_call_proto;
 extern const struct bpf_func_proto ebpf_get_current_pid_tgid_proto;
 extern const struct bpf_func_proto ebpf_get_current_uid_gid_proto;
 extern const struct bpf_func_proto ebpf_get_current_comm_proto;
+extern const struct bpf_func_proto ebpf_get_current_task_proto;
 extern const struct bpf_func_proto ebpf_skb_load_bytes_proto;
 
 /* The helper behind BPF_LD_ABS and BPF_LD_IND: the value or negative. */

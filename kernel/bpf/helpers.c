@@ -141,6 +141,12 @@ static u64 ebpf_get_current_uid_gid(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
 	       from_kuid(&init_user_ns, uid);
 }
 
+/* The task as a number, for tracing tools to tell tasks apart. */
+static u64 ebpf_get_current_task(u64 r1, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	return (unsigned long)current;
+}
+
 static u64 ebpf_get_current_comm(u64 buf, u64 size, u64 r3, u64 r4, u64 r5)
 {
 	/* strscpy_pad() fills the rest with zeroes, so nothing leaks. */
@@ -155,6 +161,13 @@ const struct bpf_func_proto ebpf_get_current_pid_tgid_proto = {
 
 const struct bpf_func_proto ebpf_get_current_uid_gid_proto = {
 	.func = ebpf_get_current_uid_gid,
+	.ret_type = RET_INTEGER,
+};
+
+/* A kernel address: GPL-only, as upstream. */
+const struct bpf_func_proto ebpf_get_current_task_proto = {
+	.func = ebpf_get_current_task,
+	.gpl_only = true,
 	.ret_type = RET_INTEGER,
 };
 

@@ -524,6 +524,8 @@ static const struct bpf_func_proto *tp_func_proto(enum bpf_func_id id)
 		return &ebpf_get_current_uid_gid_proto;
 	case BPF_FUNC_get_current_comm:
 		return &ebpf_get_current_comm_proto;
+	case BPF_FUNC_get_current_task:
+		return &ebpf_get_current_task_proto;
 	case BPF_FUNC_skb_load_bytes:
 		return NULL;
 	default:

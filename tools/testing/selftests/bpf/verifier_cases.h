@@ -2316,9 +2316,27 @@ static const struct vcase cases[] = {
 		.ref_skip = "upstream 6.1 has sched_cls programs",
 	},
 	{
-		.name = "license: a non-GPL program may use every helper here",
+		.name = "license: a non-GPL program may use the helpers not GPL-only",
 		.insns = { CALL(BPF_FUNC_ktime_get_ns), MOV64I(R0, 0), EXIT() },
 		.license = "Proprietary",
 		.result = ACCEPT, .unpriv = U_SAME,
+	},
+	{
+		.name = "license: a GPL-only helper in a GPL program",
+		.insns = {
+			CALL(BPF_FUNC_get_current_task), JI(BPF_JNE, R0, 0, 1),
+			EXIT(), MOV64I(R0, 1), EXIT(),
+		},
+		.type = BPF_PROG_TYPE_TRACEPOINT, .license = "Dual BSD/GPL",
+		.result = ACCEPT,
+		.unpriv = U_REJECT, .unpriv_err = EPERM,
+	},
+	{
+		.name = "license: a GPL-only helper in a non-GPL program",
+		.insns = { CALL(BPF_FUNC_get_current_task), EXIT() },
+		.type = BPF_PROG_TYPE_TRACEPOINT, .license = "Proprietary",
+		.result = REJECT, .err = EINVAL,
+		.log = "get_current_task#35 needs a GPL-compatible license",
+		.unpriv = U_REJECT, .unpriv_err = EPERM,
 	},
 };
