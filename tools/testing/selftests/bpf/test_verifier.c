@@ -15,7 +15,6 @@
  * runner creates a fresh map for each and patches its fd in.
  */
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -25,6 +24,7 @@
 
 #include "ebpf.h"
 #include "tap.h"
+#include "unpriv.h"
 
 #define MAX_INSNS	64
 
@@ -136,25 +136,6 @@ static void close_maps(void)
 	}
 }
 
-static int drop_privileges(void)
-{
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
-	const int caps[] = { CAP_SYS_ADMIN, CAP_NET_ADMIN, 38 /* PERFMON */,
-			     39 /* BPF */ };
-	size_t i;
-
-	if (syscall(SYS_capget, &hdr, data))
-		return -1;
-	for (i = 0; i < ARRAY_SIZE(caps); i++) {
-		data[caps[i] / 32].effective &= ~(1U << (caps[i] % 32));
-		data[caps[i] / 32].permitted &= ~(1U << (caps[i] % 32));
-	}
-	return syscall(SYS_capset, &hdr, data);
-}
-
 static char log_buf[1 << 20];
 
 /* A zeroed Ethernet header, then payload bytes 1, 2, 3, ... */
@@ -190,7 +171,7 @@ static int load_unprivileged(const struct vcase *c, struct bpf_insn *insns,
 		int fd;
 
 		log_buf[0] = 0;
-		if (drop_privileges())
+		if (unpriv_drop_caps())
 			_exit(2);
 		fd = ebpf_prog_load_opts(c->type ?: BPF_PROG_TYPE_SOCKET_FILTER,
 					 insns, n, &opts);
@@ -314,21 +295,7 @@ static void setup(void)
 			on_ours = !strncmp(flavour, "ours", 4);
 		fclose(f);
 	}
-	/* upstream's default keeps unprivileged bpf(2) off; allow it */
-	f = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "r+");
-	if (f) {
-		int v = 0;
-
-		if (fscanf(f, "%d", &v) == 1 && v == 2) {
-			rewind(f);
-			fputs("0\n", f);
-			v = 0;
-		}
-		fclose(f);
-		unpriv_possible = v == 0;
-	} else {
-		unpriv_possible = true;
-	}
+	unpriv_possible = unpriv_bpf_allow();
 	memset(map_fds, -1, sizeof(map_fds));
 	has_tracepoints = probe_type(BPF_PROG_TYPE_TRACEPOINT);
 }
@@ -491,7 +458,7 @@ static void load_unprivileged_limits(void)
 	if (!pid) {
 		int r1, r2;
 
-		if (drop_privileges())
+		if (unpriv_drop_caps())
 			_exit(9);
 		r1 = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, insns,
 				    BPF_MAXINSNS + 1, NULL, 0) < 0 &&

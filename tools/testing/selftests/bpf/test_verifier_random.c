@@ -18,9 +18,11 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include "ebpf.h"
 #include "tap.h"
+#include "unpriv.h"
 
 #define PROGS		400
 #define MAX_LEN		96
@@ -361,10 +363,103 @@ static void batch(uint64_t seed)
 		tap_fail("no program was accepted");
 }
 
+/* What an unprivileged child reports of one program it loaded. */
+struct unpriv_result {
+	int number;
+	int ran;
+	uint32_t retval;
+};
+
+/*
+ * Unprivileged programs are verified under more rules and rewritten
+ * against speculation: every program an unprivileged child loads must
+ * also load with privileges and return the same there.
+ */
+static void batch_unpriv(uint64_t seed)
+{
+	static struct unpriv_result got[PROGS];
+	int pipefd[2], status, i, k, n = 0, fd;
+	uint32_t retval = 0;
+	struct gen g;
+	pid_t pid;
+
+	if (!unpriv_bpf_allow()) {
+		tap_skip("unprivileged bpf(2) is disabled");
+		return;
+	}
+	if (pipe(pipefd)) {
+		tap_fail("pipe: %s", strerror(errno));
+		return;
+	}
+	pid = fork();
+	if (!pid) {
+		close(pipefd[0]);
+		if (unpriv_drop_caps())
+			_exit(2);
+		rng = seed;
+		for (i = 0; i < PROGS; i++) {
+			struct unpriv_result r = { .number = i };
+
+			generate(&g);
+			fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER,
+					    g.insns, g.n, NULL, 0);
+			if (fd < 0)
+				continue;
+			r.ran = !run(fd, &r.retval);
+			close(fd);
+			if (write(pipefd[1], &r, sizeof(r)) != sizeof(r))
+				_exit(3);
+		}
+		_exit(0);
+	}
+	close(pipefd[1]);
+	while (n < PROGS && read(pipefd[0], &got[n], sizeof(got[n])) ==
+			    sizeof(got[n]))
+		n++;
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		tap_fail("the unprivileged child failed: status %#x", status);
+		return;
+	}
+
+	rng = seed;
+	for (i = 0, k = 0; i < PROGS && k < n; i++) {
+		generate(&g);
+		if (got[k].number != i)
+			continue;
+		fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, g.insns, g.n,
+				    NULL, 0);
+		if (fd < 0)
+			tap_fail("seed %llu program %d: refused with privileges: %s",
+				 (unsigned long long)seed, i, strerror(errno));
+		else if (!got[k].ran)
+			tap_fail("seed %llu program %d: the unprivileged run failed",
+				 (unsigned long long)seed, i);
+		else if (run(fd, &retval) || retval != got[k].retval)
+			tap_fail("seed %llu program %d: unprivileged %u, privileged %u",
+				 (unsigned long long)seed, i, got[k].retval,
+				 retval);
+		if (fd >= 0)
+			close(fd);
+		k++;
+	}
+	printf("# seed %llu: %d of %d programs accepted without privileges\n",
+	       (unsigned long long)seed, n, PROGS);
+	if (!n)
+		tap_fail("no program was accepted without privileges");
+}
+
 #define BATCH(n)							\
 static void batch_##n(void)						\
 {									\
 	batch(0x9e3779b97f4a7c15ULL * (n));				\
+}
+
+#define UNPRIV_BATCH(n)							\
+static void unpriv_batch_##n(void)					\
+{									\
+	batch_unpriv(0x9e3779b97f4a7c15ULL * (n));			\
 }
 
 BATCH(1)
@@ -375,11 +470,23 @@ BATCH(5)
 BATCH(6)
 BATCH(7)
 BATCH(8)
+UNPRIV_BATCH(1)
+UNPRIV_BATCH(2)
+UNPRIV_BATCH(3)
+UNPRIV_BATCH(4)
+UNPRIV_BATCH(5)
+UNPRIV_BATCH(6)
+UNPRIV_BATCH(7)
+UNPRIV_BATCH(8)
 
 static const struct tap_case cases[] = {
 	TAP_CASE(batch_1), TAP_CASE(batch_2), TAP_CASE(batch_3),
 	TAP_CASE(batch_4), TAP_CASE(batch_5), TAP_CASE(batch_6),
 	TAP_CASE(batch_7), TAP_CASE(batch_8),
+	TAP_CASE(unpriv_batch_1), TAP_CASE(unpriv_batch_2),
+	TAP_CASE(unpriv_batch_3), TAP_CASE(unpriv_batch_4),
+	TAP_CASE(unpriv_batch_5), TAP_CASE(unpriv_batch_6),
+	TAP_CASE(unpriv_batch_7), TAP_CASE(unpriv_batch_8),
 	{}
 };
 
