@@ -17,6 +17,7 @@
 #define __SELFTESTS_BPF_TAP_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,26 +74,51 @@ static const char *tap_skip_reason;
 
 #define tap_skip(reason) (tap_skip_reason = (reason))
 
+static inline bool tap_selected(const char *filter, const char *name)
+{
+	return !filter || strstr(name, filter);
+}
+
+static inline void tap_begin(void)
+{
+	tap_failed = 0;
+	tap_skip_reason = NULL;
+}
+
+/* The line of case @n, @name, which has just run; 1 if it failed. */
+static inline int tap_end(int n, const char *name)
+{
+	if (tap_skip_reason && !tap_failed)
+		printf("ok %d %s # SKIP %s\n", n, name, tap_skip_reason);
+	else
+		printf("%sok %d %s\n", tap_failed ? "not " : "", n, name);
+	return tap_failed;
+}
+
+/* Runs the selected @cases, numbering on from *@n; how many failed. */
+static inline int tap_run_list(const struct tap_case *cases,
+			       const char *filter, int *n)
+{
+	const struct tap_case *c;
+	int failed = 0;
+
+	for (c = cases; c->name; c++) {
+		if (!tap_selected(filter, c->name))
+			continue;
+		tap_begin();
+		c->run();
+		failed += tap_end(++*n, c->name);
+	}
+	return failed;
+}
+
 static inline int tap_run(const struct tap_case *cases, int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
-	int n = 0, failed = 0;
-	const struct tap_case *c;
+	int n = 0, failed;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (c = cases; c->name; c++) {
-		if (filter && !strstr(c->name, filter))
-			continue;
-		tap_failed = 0;
-		tap_skip_reason = NULL;
-		c->run();
-		n++;
-		if (tap_skip_reason && !tap_failed)
-			printf("ok %d %s # SKIP %s\n", n, c->name, tap_skip_reason);
-		else
-			printf("%sok %d %s\n", tap_failed ? "not " : "", n, c->name);
-		failed += tap_failed;
-	}
+	failed = tap_run_list(cases, filter, &n);
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }

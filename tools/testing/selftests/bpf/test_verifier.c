@@ -850,44 +850,19 @@ static const struct tap_case fcases[] = {
 int main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
-	const struct tap_case *f;
-	size_t i, n = 0;
-	int failed = 0;
+	int n = 0, failed = 0;
+	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup();
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		const struct vcase *c = &cases[i];
-
-		if (filter && !strstr(c->name, filter))
+		if (!tap_selected(filter, cases[i].name))
 			continue;
-		tap_failed = 0;
-		tap_skip_reason = NULL;
-		run_case(c);
-		n++;
-		if (tap_skip_reason && !tap_failed)
-			printf("ok %zu %s # SKIP %s\n", n, c->name,
-			       tap_skip_reason);
-		else
-			printf("%sok %zu %s\n", tap_failed ? "not " : "", n,
-			       c->name);
-		failed += tap_failed;
+		tap_begin();
+		run_case(&cases[i]);
+		failed += tap_end(++n, cases[i].name);
 	}
-	for (f = fcases; f->name; f++) {
-		if (filter && !strstr(f->name, filter))
-			continue;
-		tap_failed = 0;
-		tap_skip_reason = NULL;
-		f->run();
-		n++;
-		if (tap_skip_reason && !tap_failed)
-			printf("ok %zu %s # SKIP %s\n", n, f->name,
-			       tap_skip_reason);
-		else
-			printf("%sok %zu %s\n", tap_failed ? "not " : "", n,
-			       f->name);
-		failed += tap_failed;
-	}
-	printf("1..%zu\n", n);
+	failed += tap_run_list(fcases, filter, &n);
+	printf("1..%d\n", n);
 	return failed ? 1 : 0;
 }
