@@ -11,7 +11,10 @@
 #
 # usage: lay-series.sh REPO BASE SRC
 set -eu
-repo=$1 base=$2 src=$3
+repo=$1 src=$3
+# BASE may be a symlink to a base shared between checkouts: copy its
+# contents, never the link.
+base=$(readlink -f "$2")
 stage=$src.stage
 manifest=$src.manifest
 version=$(cat "$base/.base-version")

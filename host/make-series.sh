@@ -8,7 +8,10 @@
 #
 # usage: make-series.sh REPO BASE OUT
 set -euo pipefail
-repo=$1 base=$2 out=$3
+repo=$1 out=$3
+# BASE may be a symlink to a base shared between checkouts: copy its
+# contents, never the link.
+base=$(readlink -f "$2")
 b=$(dirname "$out")
 pristine=$b/series-base
 work=$b/series-work
