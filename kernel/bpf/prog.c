@@ -159,6 +159,31 @@ struct bpf_prog *ebpf_prog_get(u32 ufd)
 	return prog;
 }
 
+/*
+ * Upstream's attach points take their programs with these two, as they
+ * do under BPF_SYSCALL: SO_ATTACH_BPF and SO_ATTACH_REUSEPORT_EBPF in
+ * net/core/filter.c, which puts a socket's program from an RCU callback
+ * when the socket lets it go. A program of another type is -EINVAL, as
+ * upstream. No program here is bound to a device, so @attach_drv
+ * changes nothing.
+ */
+struct bpf_prog *bpf_prog_get_type_dev(u32 ufd, enum bpf_prog_type type,
+				       bool attach_drv)
+{
+	struct bpf_prog *prog = ebpf_prog_get(ufd);
+
+	if (!IS_ERR(prog) && prog->type != type) {
+		ebpf_prog_put(prog);
+		return ERR_PTR(-EINVAL);
+	}
+	return prog;
+}
+
+void bpf_prog_put(struct bpf_prog *prog)
+{
+	ebpf_prog_put(prog);
+}
+
 struct bpf_prog *ebpf_prog_get_for_map(struct bpf_map *map, u32 ufd)
 {
 	struct bpf_prog *prog = ebpf_prog_get(ufd);
