@@ -100,6 +100,7 @@ void ebpf_prog_put(struct bpf_prog *prog);
 u32 ebpf_prog_id(const struct bpf_prog *prog);
 
 int ebpf_prog_load(union bpf_attr *attr);
+int ebpf_prog_get_fd_by_id(union bpf_attr *attr);
 int ebpf_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr);
 
 /*

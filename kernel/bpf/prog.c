@@ -28,6 +28,7 @@
 #include <linux/file.h>
 #include <linux/filter.h>
 #include <linux/license.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -138,9 +139,59 @@ static int prog_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Upstream's fields, in its format, for those this kernel has: no tag
+ * and no run statistics, which are left out rather than shown as 0.
+ */
+static void prog_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct bpf_prog *prog = file->private_data;
+
+	seq_printf(m, "prog_type:\t%u\n", prog->type);
+	seq_printf(m, "prog_jited:\t%u\n", prog->jited);
+	seq_printf(m, "memlock:\t%llu\n", (u64)prog->pages * PAGE_SIZE);
+	seq_printf(m, "prog_id:\t%u\n", prog->aux->id);
+	seq_printf(m, "verified_insns:\t%u\n", prog->aux->verified_insns);
+}
+
 static const struct file_operations prog_fops = {
 	.release = prog_release,
+	.show_fdinfo = prog_show_fdinfo,
 };
+
+/* A new file for @prog, taking over the caller's reference. */
+static int prog_new_fd(struct bpf_prog *prog)
+{
+	return anon_inode_getfd("bpf-prog", &prog_fops, prog,
+				O_RDWR | O_CLOEXEC);
+}
+
+/*
+ * BPF_PROG_GET_FD_BY_ID: a new fd for a program that is still alive
+ * somewhere (an fd, a socket, a program array), for CAP_SYS_ADMIN. The
+ * id goes when the last reference does; a program found while its last
+ * reference is going is already gone.
+ */
+int ebpf_prog_get_fd_by_id(union bpf_attr *attr)
+{
+	struct bpf_prog *prog;
+	unsigned long flags;
+	int fd;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	spin_lock_irqsave(&prog_idr_lock, flags);
+	prog = attr->prog_id ? idr_find(&prog_idr, attr->prog_id) : NULL;
+	if (prog && !atomic64_inc_not_zero(&prog->aux->refcnt))
+		prog = NULL;
+	spin_unlock_irqrestore(&prog_idr_lock, flags);
+	if (!prog)
+		return -ENOENT;
+	fd = prog_new_fd(prog);
+	if (fd < 0)
+		ebpf_prog_put(prog);
+	return fd;
+}
 
 struct bpf_prog *ebpf_prog_get(u32 ufd)
 {
@@ -293,8 +344,7 @@ int ebpf_prog_load(union bpf_attr *attr)
 	if (err)
 		goto out_free;
 
-	err = anon_inode_getfd("bpf-prog", &prog_fops, prog,
-			       O_RDWR | O_CLOEXEC);
+	err = prog_new_fd(prog);
 	if (err < 0)
 		goto out_free;
 	return err;

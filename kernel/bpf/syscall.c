@@ -522,6 +522,7 @@ static const struct bpf_command commands[] = {
 	COMMAND(BPF_PROG_LOAD, ebpf_prog_load, core_relo_rec_size, true),
 	COMMAND_OUT(BPF_PROG_TEST_RUN, ebpf_prog_test_run, test.batch_size,
 		    false),
+	COMMAND(BPF_PROG_GET_FD_BY_ID, ebpf_prog_get_fd_by_id, prog_id, false),
 };
 
 SYSCALL_DEFINE3(bpf, int, cmd, union bpf_attr __user *, uattr,
