@@ -17,13 +17,16 @@
 #include <linux/capability.h>
 #include <linux/etherdevice.h>
 #include <linux/filter.h>
+#include <linux/ip.h>
 #include <linux/netdevice.h>
 #include <linux/perf_event.h>
 #include <linux/sched/signal.h>
 #include <linux/skbuff.h>
+#include <linux/sock_diag.h>
 #include <linux/trace_events.h>
 #include <asm/unaligned.h>
 #include <net/busy_poll.h>
+#include <net/inet_sock.h>
 #include <net/net_namespace.h>
 #include <net/sch_generic.h>
 
@@ -227,25 +230,114 @@ const struct bpf_func_proto ebpf_skb_load_bytes_proto = {
 };
 
 /*
+ * The @size bytes at @off past the start of a header (BPF_HDR_START_MAC
+ * or BPF_HDR_START_NET), or NULL unless they all lie in the linear part
+ * of the skb, where headers are.
+ */
+static const u8 *skb_header_bytes(const struct sk_buff *skb, u32 header,
+				  s64 off, u32 size)
+{
+	const u8 *p;
+
+	if (header == BPF_HDR_START_NET)
+		p = skb_network_header(skb);
+	else if (header == BPF_HDR_START_MAC && skb_mac_header_was_set(skb))
+		p = skb_mac_header(skb);
+	else
+		return NULL;
+	if (off < skb->head - p || off + size > skb_tail_pointer(skb) - p)
+		return NULL;
+	return p + off;
+}
+
+/*
  * Classic BPF's negative offsets: SKF_NET_OFF + k is byte k of the
- * network header, SKF_LL_OFF + k byte k of the link-layer header. The
- * bytes must lie in the linear part of the skb.
+ * network header, SKF_LL_OFF + k byte k of the link-layer header.
  */
 static const u8 *skb_classic_area(const struct sk_buff *skb, int off,
 				  unsigned int size)
 {
-	const u8 *p;
-
 	if (off >= SKF_NET_OFF)
-		p = skb_network_header(skb) + (off - SKF_NET_OFF);
-	else if (off >= SKF_LL_OFF && skb_mac_header_was_set(skb))
-		p = skb_mac_header(skb) + (off - SKF_LL_OFF);
-	else
-		return NULL;
-	if (p < skb->head || p + size > skb_tail_pointer(skb))
-		return NULL;
-	return p;
+		return skb_header_bytes(skb, BPF_HDR_START_NET,
+					off - SKF_NET_OFF, size);
+	if (off >= SKF_LL_OFF)
+		return skb_header_bytes(skb, BPF_HDR_START_MAC,
+					off - SKF_LL_OFF, size);
+	return NULL;
 }
+
+/*
+ * bpf_skb_load_bytes_relative(skb, offset, to, len, start_header): copy
+ * bytes of the link-layer or network header, counted from its start,
+ * even when the skb's data has moved past it (as it has in a UDP or
+ * TCP socket's filter); on failure zero the buffer. Offsets are below
+ * 64k, as upstream.
+ */
+static u64 ebpf_skb_load_bytes_relative(u64 skb, u64 offset, u64 to, u64 len,
+					u64 header)
+{
+	const struct sk_buff *s = (const struct sk_buff *)(unsigned long)skb;
+	const u8 *p = NULL;
+
+	if ((u32)offset <= U16_MAX)
+		p = skb_header_bytes(s, header, (u32)offset, len);
+	if (!p) {
+		memset((void *)(unsigned long)to, 0, len);
+		return -EFAULT;
+	}
+	memcpy((void *)(unsigned long)to, p, len);
+	return 0;
+}
+
+static const struct bpf_func_proto ebpf_skb_load_bytes_relative_proto = {
+	.func = ebpf_skb_load_bytes_relative,
+	.ret_type = RET_INTEGER,
+	.arg_type = { ARG_PTR_TO_CTX, ARG_ANYTHING, ARG_PTR_TO_UNINIT_MEM,
+		      ARG_CONST_SIZE, ARG_ANYTHING },
+};
+
+/*
+ * The full socket the packet belongs to, if any. While a socket's
+ * filter runs, sk_filter() lends the packet to that socket; a packet
+ * socket runs its filter on the packet as it is, which on receive
+ * belongs to none. A request socket stands for its listener.
+ */
+static struct sock *skb_full_sock(const struct sk_buff *skb)
+{
+	struct sock *sk = skb->sk ? sk_to_full_sk(skb->sk) : NULL;
+
+	return sk && sk_fullsock(sk) ? sk : NULL;
+}
+
+/* bpf_get_socket_cookie(skb): the owner's cookie (as SO_COOKIE), or 0. */
+static u64 ebpf_get_socket_cookie(u64 skb, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	const struct sk_buff *s = (const struct sk_buff *)(unsigned long)skb;
+
+	return s->sk ? __sock_gen_cookie(s->sk) : 0;
+}
+
+/* bpf_get_socket_uid(skb): the owner's uid, or the overflow uid. */
+static u64 ebpf_get_socket_uid(u64 skb, u64 r2, u64 r3, u64 r4, u64 r5)
+{
+	struct sock *sk = skb_full_sock((const struct sk_buff *)(long)skb);
+
+	if (!sk)
+		return overflowuid;
+	return from_kuid_munged(sock_net(sk)->user_ns, sk->sk_uid);
+}
+
+static const struct bpf_func_proto ebpf_get_socket_cookie_proto = {
+	.func = ebpf_get_socket_cookie,
+	.ret_type = RET_INTEGER,
+	.arg_type = { ARG_PTR_TO_CTX },
+};
+
+static const struct bpf_func_proto ebpf_get_socket_uid_proto = {
+	.func = ebpf_get_socket_uid,
+	.ret_type = RET_INTEGER,
+	.arg_type = { ARG_PTR_TO_CTX },
+};
 
 /*
  * What BPF_LD_ABS and BPF_LD_IND become: the @size-byte big-endian value
@@ -298,6 +390,12 @@ static const struct bpf_func_proto *skb_func_proto(enum bpf_func_id id)
 		return &ebpf_ktime_get_boot_ns_proto;
 	case BPF_FUNC_skb_load_bytes:
 		return &ebpf_skb_load_bytes_proto;
+	case BPF_FUNC_skb_load_bytes_relative:
+		return &ebpf_skb_load_bytes_relative_proto;
+	case BPF_FUNC_get_socket_cookie:
+		return &ebpf_get_socket_cookie_proto;
+	case BPF_FUNC_get_socket_uid:
+		return &ebpf_get_socket_uid_proto;
 	default:
 		return NULL;
 	}
@@ -371,6 +469,16 @@ static void skb_ctx_out(const struct sk_buff *skb, struct __sk_buff *ctx)
 	memcpy(ctx->cb, qdisc_skb_cb(skb)->data, sizeof(ctx->cb));
 }
 
+/*
+ * A test packet belongs to a socket of its own, as upstream's do, so
+ * that the socket helpers have one to report on: root's, with a cookie.
+ */
+static struct proto skb_test_proto = {
+	.name = "ebpf_test",
+	.owner = THIS_MODULE,
+	.obj_size = sizeof(struct sock),
+};
+
 /* Run @prog @repeat times on @skb; the average time of a run in ns. */
 static int skb_run_repeated(struct bpf_prog *prog, struct sk_buff *skb,
 			    u32 repeat, u32 *retval, u32 *duration)
@@ -407,6 +515,7 @@ static int skb_test_run(struct bpf_prog *prog, const union bpf_attr *attr,
 	struct __sk_buff *ctx = NULL;
 	u32 retval = 0, duration = 0;
 	struct sk_buff *skb;
+	struct sock *sk;
 	void *data;
 	int err;
 
@@ -436,16 +545,28 @@ static int skb_test_run(struct bpf_prog *prog, const union bpf_attr *attr,
 		err = -EFAULT;
 		goto out_ctx;
 	}
-	skb = build_skb(data, 0);
-	if (!skb) {
+	sk = sk_alloc(net, AF_UNSPEC, GFP_USER, &skb_test_proto, 1);
+	if (!sk) {
 		kfree(data);
 		goto out_ctx;
 	}
+	sock_init_data(NULL, sk);
+	skb = build_skb(data, 0);
+	if (!skb) {
+		kfree(data);
+		goto out_sk;
+	}
+	skb->sk = sk;
 	skb_reserve(skb, headroom);
 	__skb_put(skb, size);
 	/* As if received on loopback: the program sees the network header. */
 	skb->protocol = eth_type_trans(skb, net->loopback_dev);
 	skb_reset_network_header(skb);
+	err = -EINVAL;
+	/* An IPv4 packet has at least its header, as upstream insists. */
+	if (skb->protocol == htons(ETH_P_IP) &&
+	    skb_headlen(skb) < sizeof(struct iphdr))
+		goto out_skb;
 	if (ctx) {
 		err = skb_ctx_in(skb, ctx);
 		if (err)
@@ -484,6 +605,8 @@ static int skb_test_run(struct bpf_prog *prog, const union bpf_attr *attr,
 	err = copy < out_size ? -ENOSPC : 0;
 out_skb:
 	kfree_skb(skb);
+out_sk:
+	sk_free(sk);
 out_ctx:
 	kfree(ctx);
 	return err;
@@ -527,6 +650,9 @@ static const struct bpf_func_proto *tp_func_proto(enum bpf_func_id id)
 	case BPF_FUNC_get_current_task:
 		return &ebpf_get_current_task_proto;
 	case BPF_FUNC_skb_load_bytes:
+	case BPF_FUNC_skb_load_bytes_relative:
+	case BPF_FUNC_get_socket_cookie:
+	case BPF_FUNC_get_socket_uid:
 		return NULL;
 	default:
 		return skb_func_proto(id);
