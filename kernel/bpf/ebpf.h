@@ -33,6 +33,7 @@ struct ebpf_map_type {
 extern const struct ebpf_map_type ebpf_array_map;
 extern const struct ebpf_map_type ebpf_percpu_array_map;
 extern const struct ebpf_map_type ebpf_prog_array_map;
+extern const struct ebpf_map_type ebpf_perf_event_array_map;
 extern const struct ebpf_map_type ebpf_hash_map;
 extern const struct ebpf_map_type ebpf_percpu_hash_map;
 
