@@ -93,10 +93,12 @@ void map_put(struct bpf_map *map);
  * end. ebpf_prog_get_for_map() is for program arrays: the program must
  * fit @map (the first program sets its type and whether it is JITed);
  * -EBADF for a closed fd, -EINVAL for one that is not a program or does
- * not fit.
+ * not fit. ebpf_prog_get_by_id() takes the program of an id (an event's
+ * filter names it so), -ENOENT if there is none.
  */
 struct bpf_prog *ebpf_prog_get(u32 ufd);
 struct bpf_prog *ebpf_prog_get_for_map(struct bpf_map *map, u32 ufd);
+struct bpf_prog *ebpf_prog_get_by_id(u32 id);
 void ebpf_prog_put(struct bpf_prog *prog);
 u32 ebpf_prog_id(const struct bpf_prog *prog);
 

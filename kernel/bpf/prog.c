@@ -28,6 +28,7 @@
 #include <linux/file.h>
 #include <linux/filter.h>
 #include <linux/license.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -138,8 +139,42 @@ static int prog_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/* Upstream's fields and format, so that tools reading fdinfo see the same. */
+static void prog_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct bpf_prog *prog = file->private_data;
+	u64 runs = 0, nsecs = 0, misses = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct bpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
+		unsigned int start;
+		u64 r, t, x;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			r = u64_stats_read(&st->cnt);
+			t = u64_stats_read(&st->nsecs);
+			x = u64_stats_read(&st->misses);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		runs += r;
+		nsecs += t;
+		misses += x;
+	}
+	seq_printf(m, "prog_type:\t%u\n", prog->type);
+	seq_printf(m, "prog_jited:\t%u\n", prog->jited);
+	seq_printf(m, "prog_tag:\t%*phN\n", (int)sizeof(prog->tag), prog->tag);
+	seq_printf(m, "memlock:\t%llu\n", (u64)prog->pages << PAGE_SHIFT);
+	seq_printf(m, "prog_id:\t%u\n", prog->aux->id);
+	seq_printf(m, "run_time_ns:\t%llu\n", nsecs);
+	seq_printf(m, "run_cnt:\t%llu\n", runs);
+	seq_printf(m, "recursion_misses:\t%llu\n", misses);
+	seq_printf(m, "verified_insns:\t%u\n", prog->aux->verified_insns);
+}
+
 static const struct file_operations prog_fops = {
 	.release = prog_release,
+	.show_fdinfo = prog_show_fdinfo,
 };
 
 struct bpf_prog *ebpf_prog_get(u32 ufd)
@@ -156,6 +191,21 @@ struct bpf_prog *ebpf_prog_get(u32 ufd)
 	prog = f.file->private_data;
 	atomic64_inc(&prog->aux->refcnt);
 	fdput(f);
+	return prog;
+}
+
+/* The program of id @id, with a reference; -ENOENT if there is none. */
+struct bpf_prog *ebpf_prog_get_by_id(u32 id)
+{
+	struct bpf_prog *prog;
+	unsigned long flags;
+
+	spin_lock_irqsave(&prog_idr_lock, flags);
+	prog = idr_find(&prog_idr, id);
+	/* A program whose last reference went is leaving the idr. */
+	if (!prog || !atomic64_inc_not_zero(&prog->aux->refcnt))
+		prog = ERR_PTR(-ENOENT);
+	spin_unlock_irqrestore(&prog_idr_lock, flags);
 	return prog;
 }
 
