@@ -158,6 +158,17 @@ extern const struct bpf_func_proto ebpf_get_current_comm_proto;
 extern const struct bpf_func_proto ebpf_get_current_task_proto;
 extern const struct bpf_func_proto ebpf_skb_load_bytes_proto;
 
+/* The tracing helpers of tracepoint programs, see kernel/trace/bpf_trace.c. */
+#ifdef CONFIG_EBPF_EVENTS
+const struct bpf_func_proto *ebpf_trace_func_proto(enum bpf_func_id id);
+#else
+static inline const struct bpf_func_proto *
+ebpf_trace_func_proto(enum bpf_func_id id)
+{
+	return NULL;
+}
+#endif
+
 /* The helper behind BPF_LD_ABS and BPF_LD_IND: the value or negative. */
 u64 ebpf_skb_load(u64 skb, u64 offset, u64 size, u64 unused1, u64 unused2);
 
