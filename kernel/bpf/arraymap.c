@@ -21,11 +21,21 @@
  * slot is overwritten or deleted, or when the last file of the map is
  * closed (programs may hold the array that holds them).
  *
+ * BPF_MAP_TYPE_PERF_EVENT_ARRAY keeps perf events, where
+ * bpf_perf_event_output() writes records. User space stores perf event
+ * fds; a slot holds the event's file, in a struct bpf_event_entry, until
+ * it is overwritten or deleted or the last file of the map is closed.
+ * Programs read slots under RCU, so an entry is freed after a grace
+ * period. Looking a slot up from user space is not supported, as
+ * upstream.
+ *
  * Every index that comes from a program or user space is clamped with
  * array_index_nospec() before it is used.
  */
 #include <linux/bpf.h>
+#include <linux/file.h>
 #include <linux/nospec.h>
+#include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 
@@ -78,9 +88,12 @@ static int percpu_array_map_alloc_check(union bpf_attr *attr)
 	return array_check(attr, true);
 }
 
-static int prog_array_map_alloc_check(union bpf_attr *attr)
+static int fd_array_map_alloc_check(union bpf_attr *attr)
 {
-	/* Values are fds; programs may not even read a program array. */
+	/*
+	 * Values are fds of programs or perf events; programs may not even
+	 * read these arrays.
+	 */
 	if (attr->value_size != sizeof(u32) ||
 	    attr->map_flags & (BPF_F_RDONLY_PROG | BPF_F_WRONLY_PROG))
 		return -EINVAL;
@@ -137,11 +150,11 @@ static struct bpf_map *percpu_array_map_alloc(union bpf_attr *attr)
 	return &array->map;
 }
 
-static struct bpf_map *prog_array_map_alloc(union bpf_attr *attr)
+static struct bpf_map *fd_array_map_alloc(union bpf_attr *attr)
 {
 	struct bpf_array *array;
 
-	array = array_alloc(attr, sizeof(struct bpf_prog *));
+	array = array_alloc(attr, sizeof(void *));
 	return array ? &array->map : ERR_PTR(-ENOMEM);
 }
 
@@ -375,6 +388,89 @@ static void prog_array_map_free(struct bpf_map *map)
 	kvfree(to_array(map));
 }
 
+static void perf_entry_free_rcu(struct rcu_head *rcu)
+{
+	struct bpf_event_entry *ee;
+
+	ee = container_of(rcu, struct bpf_event_entry, rcu);
+	fput(ee->perf_file);
+	kfree(ee);
+}
+
+static void perf_entry_put(void *entry)
+{
+	struct bpf_event_entry *ee = entry;
+
+	if (ee)
+		call_rcu(&ee->rcu, perf_entry_free_rcu);
+}
+
+static int perf_array_sys_lookup(struct bpf_map *map, void *key, void *value)
+{
+	return -EBPF_UNSUPPORTED;
+}
+
+/* Only BPF_ANY, and only events a program can read on their CPU. */
+static int perf_array_sys_update(struct bpf_map *map, void *key, void *value,
+				 u64 flags)
+{
+	s64 index = array_index(map, key);
+	struct bpf_event_entry *ee;
+	struct file *file;
+	u64 count;
+
+	if (flags != BPF_ANY)
+		return -EINVAL;
+	if (index < 0)
+		return -E2BIG;
+	file = perf_event_get(*(u32 *)value);
+	if (IS_ERR(file))
+		return PTR_ERR(file);
+	/* Inherited events cannot be read locally: refused as upstream. */
+	if (perf_event_read_local(file->private_data, &count, NULL, NULL) ==
+	    -EOPNOTSUPP) {
+		fput(file);
+		return -EOPNOTSUPP;
+	}
+	ee = kzalloc(sizeof(*ee), GFP_USER | __GFP_NOWARN | __GFP_ACCOUNT);
+	if (!ee) {
+		fput(file);
+		return -ENOMEM;
+	}
+	ee->event = file->private_data;
+	ee->perf_file = file;
+	perf_entry_put(xchg(&to_array(map)->ptrs[index], ee));
+	return 0;
+}
+
+static int perf_array_map_delete_elem(struct bpf_map *map, void *key)
+{
+	s64 index = array_index(map, key);
+	void *old;
+
+	if (index < 0)
+		return -E2BIG;
+	old = xchg(&to_array(map)->ptrs[index], NULL);
+	if (!old)
+		return -ENOENT;
+	perf_entry_put(old);
+	return 0;
+}
+
+static void perf_array_clear(struct bpf_map *map)
+{
+	u32 i;
+
+	for (i = 0; i < map->max_entries; i++)
+		perf_entry_put(xchg(&to_array(map)->ptrs[i], NULL));
+}
+
+static void perf_array_map_free(struct bpf_map *map)
+{
+	perf_array_clear(map);
+	kvfree(to_array(map));
+}
+
 static const struct bpf_map_ops array_map_ops = {
 	.map_alloc_check = array_map_alloc_check,
 	.map_alloc = array_map_alloc,
@@ -410,8 +506,8 @@ const struct ebpf_map_type ebpf_percpu_array_map = {
 };
 
 static const struct bpf_map_ops prog_array_map_ops = {
-	.map_alloc_check = prog_array_map_alloc_check,
-	.map_alloc = prog_array_map_alloc,
+	.map_alloc_check = fd_array_map_alloc_check,
+	.map_alloc = fd_array_map_alloc,
 	.map_free = prog_array_map_free,
 	.map_release_uref = prog_array_clear,
 	.map_get_next_key = array_map_get_next_key,
@@ -423,4 +519,20 @@ const struct ebpf_map_type ebpf_prog_array_map = {
 	.ops = &prog_array_map_ops,
 	.sys_lookup = prog_array_sys_lookup,
 	.sys_update = prog_array_sys_update,
+};
+
+static const struct bpf_map_ops perf_array_map_ops = {
+	.map_alloc_check = fd_array_map_alloc_check,
+	.map_alloc = fd_array_map_alloc,
+	.map_free = perf_array_map_free,
+	.map_release_uref = perf_array_clear,
+	.map_get_next_key = array_map_get_next_key,
+	.map_lookup_elem = prog_array_map_lookup_elem,
+	.map_delete_elem = perf_array_map_delete_elem,
+};
+
+const struct ebpf_map_type ebpf_perf_event_array_map = {
+	.ops = &perf_array_map_ops,
+	.sys_lookup = perf_array_sys_lookup,
+	.sys_update = perf_array_sys_update,
 };

@@ -33,6 +33,7 @@ struct ebpf_map_type {
 extern const struct ebpf_map_type ebpf_array_map;
 extern const struct ebpf_map_type ebpf_percpu_array_map;
 extern const struct ebpf_map_type ebpf_prog_array_map;
+extern const struct ebpf_map_type ebpf_perf_event_array_map;
 extern const struct ebpf_map_type ebpf_hash_map;
 extern const struct ebpf_map_type ebpf_percpu_hash_map;
 
@@ -92,10 +93,12 @@ void map_put(struct bpf_map *map);
  * end. ebpf_prog_get_for_map() is for program arrays: the program must
  * fit @map (the first program sets its type and whether it is JITed);
  * -EBADF for a closed fd, -EINVAL for one that is not a program or does
- * not fit.
+ * not fit. ebpf_prog_get_by_id() takes the program of an id (an event's
+ * filter names it so), -ENOENT if there is none.
  */
 struct bpf_prog *ebpf_prog_get(u32 ufd);
 struct bpf_prog *ebpf_prog_get_for_map(struct bpf_map *map, u32 ufd);
+struct bpf_prog *ebpf_prog_get_by_id(u32 id);
 void ebpf_prog_put(struct bpf_prog *prog);
 u32 ebpf_prog_id(const struct bpf_prog *prog);
 
@@ -155,6 +158,17 @@ extern const struct bpf_func_proto ebpf_get_current_uid_gid_proto;
 extern const struct bpf_func_proto ebpf_get_current_comm_proto;
 extern const struct bpf_func_proto ebpf_get_current_task_proto;
 extern const struct bpf_func_proto ebpf_skb_load_bytes_proto;
+
+/* The tracing helpers of tracepoint programs, see kernel/trace/bpf_trace.c. */
+#ifdef CONFIG_EBPF_EVENTS
+const struct bpf_func_proto *ebpf_trace_func_proto(enum bpf_func_id id);
+#else
+static inline const struct bpf_func_proto *
+ebpf_trace_func_proto(enum bpf_func_id id)
+{
+	return NULL;
+}
+#endif
 
 /* The helper behind BPF_LD_ABS and BPF_LD_IND: the value or negative. */
 u64 ebpf_skb_load(u64 skb, u64 offset, u64 size, u64 unused1, u64 unused2);

@@ -139,18 +139,36 @@ static int prog_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/*
- * Upstream's fields, in its format, for those this kernel has: no tag
- * and no run statistics, which are left out rather than shown as 0.
- */
+/* Upstream's fields and format, so that tools reading fdinfo see the same. */
 static void prog_show_fdinfo(struct seq_file *m, struct file *file)
 {
 	const struct bpf_prog *prog = file->private_data;
+	u64 runs = 0, nsecs = 0, misses = 0;
+	int cpu;
 
+	for_each_possible_cpu(cpu) {
+		const struct bpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
+		unsigned int start;
+		u64 r, t, x;
+
+		do {
+			start = u64_stats_fetch_begin(&st->syncp);
+			r = u64_stats_read(&st->cnt);
+			t = u64_stats_read(&st->nsecs);
+			x = u64_stats_read(&st->misses);
+		} while (u64_stats_fetch_retry(&st->syncp, start));
+		runs += r;
+		nsecs += t;
+		misses += x;
+	}
 	seq_printf(m, "prog_type:\t%u\n", prog->type);
 	seq_printf(m, "prog_jited:\t%u\n", prog->jited);
-	seq_printf(m, "memlock:\t%llu\n", (u64)prog->pages * PAGE_SIZE);
+	seq_printf(m, "prog_tag:\t%*phN\n", (int)sizeof(prog->tag), prog->tag);
+	seq_printf(m, "memlock:\t%llu\n", (u64)prog->pages << PAGE_SHIFT);
 	seq_printf(m, "prog_id:\t%u\n", prog->aux->id);
+	seq_printf(m, "run_time_ns:\t%llu\n", nsecs);
+	seq_printf(m, "run_cnt:\t%llu\n", runs);
+	seq_printf(m, "recursion_misses:\t%llu\n", misses);
 	seq_printf(m, "verified_insns:\t%u\n", prog->aux->verified_insns);
 }
 
@@ -175,18 +193,13 @@ static int prog_new_fd(struct bpf_prog *prog)
 int ebpf_prog_get_fd_by_id(union bpf_attr *attr)
 {
 	struct bpf_prog *prog;
-	unsigned long flags;
 	int fd;
 
 	if (!capable(CAP_SYS_ADMIN))
 		return -EPERM;
-	spin_lock_irqsave(&prog_idr_lock, flags);
-	prog = attr->prog_id ? idr_find(&prog_idr, attr->prog_id) : NULL;
-	if (prog && !atomic64_inc_not_zero(&prog->aux->refcnt))
-		prog = NULL;
-	spin_unlock_irqrestore(&prog_idr_lock, flags);
-	if (!prog)
-		return -ENOENT;
+	prog = ebpf_prog_get_by_id(attr->prog_id);
+	if (IS_ERR(prog))
+		return PTR_ERR(prog);
 	fd = prog_new_fd(prog);
 	if (fd < 0)
 		ebpf_prog_put(prog);
@@ -207,6 +220,21 @@ struct bpf_prog *ebpf_prog_get(u32 ufd)
 	prog = f.file->private_data;
 	atomic64_inc(&prog->aux->refcnt);
 	fdput(f);
+	return prog;
+}
+
+/* The program of id @id, with a reference; -ENOENT if there is none. */
+struct bpf_prog *ebpf_prog_get_by_id(u32 id)
+{
+	struct bpf_prog *prog;
+	unsigned long flags;
+
+	spin_lock_irqsave(&prog_idr_lock, flags);
+	prog = idr_find(&prog_idr, id);
+	/* A program whose last reference went is leaving the idr. */
+	if (!prog || !atomic64_inc_not_zero(&prog->aux->refcnt))
+		prog = ERR_PTR(-ENOENT);
+	spin_unlock_irqrestore(&prog_idr_lock, flags);
 	return prog;
 }
 

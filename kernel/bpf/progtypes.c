@@ -640,6 +640,10 @@ static u32 tp_ctx_access(int off, int size, enum bpf_access_type type)
 
 static const struct bpf_func_proto *tp_func_proto(enum bpf_func_id id)
 {
+	const struct bpf_func_proto *fn = ebpf_trace_func_proto(id);
+
+	if (fn)
+		return fn;
 	switch (id) {
 	case BPF_FUNC_get_current_pid_tgid:
 		return &ebpf_get_current_pid_tgid_proto;

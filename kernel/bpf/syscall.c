@@ -53,6 +53,7 @@ static const struct ebpf_map_type * const map_types[] = {
 	[BPF_MAP_TYPE_HASH] = &ebpf_hash_map,
 	[BPF_MAP_TYPE_ARRAY] = &ebpf_array_map,
 	[BPF_MAP_TYPE_PROG_ARRAY] = &ebpf_prog_array_map,
+	[BPF_MAP_TYPE_PERF_EVENT_ARRAY] = &ebpf_perf_event_array_map,
 	[BPF_MAP_TYPE_PERCPU_HASH] = &ebpf_percpu_hash_map,
 	[BPF_MAP_TYPE_PERCPU_ARRAY] = &ebpf_percpu_array_map,
 };

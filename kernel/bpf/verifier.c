@@ -2351,6 +2351,9 @@ static int ctx_access(struct env *env, struct mem_access *m,
 			      "a pointer would leak into the context");
 	info->flags |= I_CTX;
 	info->ctx_field = field;
+	/* An attach point checks that its context is this long. */
+	env->prog->aux->max_ctx_offset = max_t(u32, m->off + m->size,
+					       env->prog->aux->max_ctx_offset);
 	if (m->dst)
 		reg_scalar(m->dst, vals_of_size(m->size));
 	return 0;
@@ -3312,6 +3315,22 @@ static int helper_arg(struct env *env, const struct bpf_func_proto *fn,
 	return reject(env, -EBPF_UNSUPPORTED, "helper argument kind %u", arg);
 }
 
+/*
+ * Program arrays and perf event arrays work with their own helper only,
+ * and that helper with them only, as upstream.
+ */
+static bool map_fits_helper(u32 map_type, s32 func)
+{
+	switch (func) {
+	case BPF_FUNC_tail_call:
+		return map_type == BPF_MAP_TYPE_PROG_ARRAY;
+	case BPF_FUNC_perf_event_output:
+		return map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+	}
+	return map_type != BPF_MAP_TYPE_PROG_ARRAY &&
+	       map_type != BPF_MAP_TYPE_PERF_EVENT_ARRAY;
+}
+
 static int do_call(struct env *env, const struct bpf_insn *in)
 {
 	const struct bpf_func_proto *fn = helper(env, in->imm);
@@ -3351,16 +3370,11 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 				      "tail call with other program arrays on other paths");
 		info->array = meta.map;
 	}
-	if (meta.map) {
-		bool prog_array = meta.map->map_type == BPF_MAP_TYPE_PROG_ARRAY;
-		bool tail_call = in->imm == BPF_FUNC_tail_call;
-
-		if (prog_array != tail_call)
-			return reject(env, -EINVAL,
-				      "map %s (type %u) cannot be used with %s",
-				      meta.map->name, meta.map->map_type,
-				      helper_name(in->imm));
-	}
+	if (meta.map && !map_fits_helper(meta.map->map_type, in->imm))
+		return reject(env, -EINVAL,
+			      "map %s (type %u) cannot be used with %s",
+			      meta.map->name, meta.map->map_type,
+			      helper_name(in->imm));
 	if (in->imm == BPF_FUNC_get_prandom_u32)
 		bpf_user_rnd_init_once();
 
