@@ -239,12 +239,12 @@ struct bpf_prog *ebpf_prog_get_by_id(u32 id)
 }
 
 /*
- * Upstream's attach points take their programs with these two, as they
- * do under BPF_SYSCALL: SO_ATTACH_BPF and SO_ATTACH_REUSEPORT_EBPF in
+ * Upstream's attach points take their programs with these, as they do
+ * under BPF_SYSCALL: SO_ATTACH_BPF and SO_ATTACH_REUSEPORT_EBPF in
  * net/core/filter.c, which puts a socket's program from an RCU callback
- * when the socket lets it go. A program of another type is -EINVAL, as
- * upstream. No program here is bound to a device, so @attach_drv
- * changes nothing.
+ * when the socket lets it go, and perf's PERF_EVENT_IOC_SET_BPF. A
+ * program of another type is -EINVAL, as upstream. No program here is
+ * bound to a device, so @attach_drv changes nothing.
  */
 struct bpf_prog *bpf_prog_get_type_dev(u32 ufd, enum bpf_prog_type type,
 				       bool attach_drv)
@@ -256,6 +256,11 @@ struct bpf_prog *bpf_prog_get_type_dev(u32 ufd, enum bpf_prog_type type,
 		return ERR_PTR(-EINVAL);
 	}
 	return prog;
+}
+
+struct bpf_prog *bpf_prog_get(u32 ufd)
+{
+	return ebpf_prog_get(ufd);
 }
 
 void bpf_prog_put(struct bpf_prog *prog)
