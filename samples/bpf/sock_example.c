@@ -196,6 +196,7 @@ static int send_ping(int size, struct sent *s)
 static long long kernel_stat(const char *file, const char *group,
 			     const char *name)
 {
+	static const char seps[] = { ' ', '\n', 0 };
 	char names[4096], values[4096], *n, *v, *sn, *sv;
 	size_t glen = strlen(group);
 	long long result = -1;
@@ -207,13 +208,13 @@ static long long kernel_stat(const char *file, const char *group,
 		if (strncmp(names, group, glen) || names[glen] != ':' ||
 		    !fgets(values, sizeof(values), f))
 			continue;
-		n = strtok_r(names, " \n", &sn);
-		v = strtok_r(values, " \n", &sv);
+		n = strtok_r(names, seps, &sn);
+		v = strtok_r(values, seps, &sv);
 		while (n && v) {
 			if (!strcmp(n, name))
 				result = atoll(v);
-			n = strtok_r(NULL, " \n", &sn);
-			v = strtok_r(NULL, " \n", &sv);
+			n = strtok_r(NULL, seps, &sn);
+			v = strtok_r(NULL, seps, &sv);
 		}
 		break;
 	}

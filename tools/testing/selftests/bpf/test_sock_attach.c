@@ -131,7 +131,7 @@ static int load(enum bpf_prog_type type, const struct bpf_insn *insns,
 	log_buf[0] = 0;
 	fd = ebpf_prog_load(type, insns, n, log_buf, sizeof(log_buf));
 	if (fd < 0)
-		tap_fail("load: %s\n%s", strerror(errno), log_buf);
+		tap_fail("BPF_PROG_LOAD: %s\n%s", strerror(errno), log_buf);
 	return fd;
 }
 
@@ -374,7 +374,7 @@ static void bad_requests(void)
 
 /* ---- references ----------------------------------------------------- */
 
-static uint32_t prog_id(int fd)
+static uint32_t fdinfo_prog_id(int fd)
 {
 	char path[64], line[128];
 	uint32_t id = 0;
@@ -428,11 +428,11 @@ static bool prog_gone(uint32_t id)
 static void socket_holds_the_program(void)
 {
 	int map = counter_map(), prog = prog_count(map, -1), fd;
-	uint32_t id = prog_id(prog);
+	uint32_t id = fdinfo_prog_id(prog);
 	struct udp_pair p;
 
 	if (!id) {
-		tap_fail("no prog_id in fdinfo");
+		tap_fail("fdinfo shows no id");
 		return;
 	}
 	if (udp_pair_open(&p))
@@ -442,7 +442,7 @@ static void socket_holds_the_program(void)
 	/* still there, and still running */
 	fd = expect_ok(prog_fd_by_id(id));
 	if (fd >= 0) {
-		expect_eq(prog_id(fd), id);
+		expect_eq(fdinfo_prog_id(fd), id);
 		close(fd);
 	}
 	expect(send_n(p.tx, 3, 10));
@@ -459,7 +459,7 @@ static void socket_holds_the_program(void)
 static void detach_and_replace_let_go(void)
 {
 	int a = prog_ret(-1), b = prog_ret(-1);
-	uint32_t ida = prog_id(a), idb = prog_id(b);
+	uint32_t ida = fdinfo_prog_id(a), idb = fdinfo_prog_id(b);
 	int sock = socket(AF_INET, SOCK_DGRAM, 0);
 
 	expect_ok(attach_bpf(sock, a));
@@ -706,15 +706,13 @@ static void socket_cookie_and_uid_of_the_socket(int type)
 	/* a socket's uid is its creator's fsuid */
 	setfsuid(4321);
 	if (type == AF_UNIX) {
-		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
-			sv[0] = sv[1] = -1;
+		rx = socketpair(AF_UNIX, SOCK_DGRAM, 0, sv);
 		tx = sv[0];
-		rx = sv[1];
+		rx = rx ?: sv[1];
 	} else {
-		if (udp_pair_open(&p))
-			p.tx = p.rx = -1;
+		rx = udp_pair_open(&p);
 		tx = p.tx;
-		rx = p.rx;
+		rx = rx ?: p.rx;
 	}
 	setfsuid(0);
 	if (prog < 0 || rx < 0)

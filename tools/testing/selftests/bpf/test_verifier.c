@@ -65,6 +65,7 @@ struct vcase {
 };
 
 #include "verifier_cases.h"
+#include "verifier_cases_packet.h"
 
 static bool on_ours;
 static bool unpriv_possible;
@@ -847,21 +848,32 @@ static const struct tap_case fcases[] = {
 	{}
 };
 
+/* Runs the selected @count cases, numbering on from *@n; how many failed. */
+static int run_cases(const struct vcase *c, size_t count, const char *filter,
+		     int *n)
+{
+	int failed = 0;
+	size_t i;
+
+	for (i = 0; i < count; i++) {
+		if (!tap_selected(filter, c[i].name))
+			continue;
+		tap_begin();
+		run_case(&c[i]);
+		failed += tap_end(++*n, c[i].name);
+	}
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	const char *filter = argc > 1 ? argv[1] : NULL;
 	int n = 0, failed = 0;
-	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	setup();
-	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (!tap_selected(filter, cases[i].name))
-			continue;
-		tap_begin();
-		run_case(&cases[i]);
-		failed += tap_end(++n, cases[i].name);
-	}
+	failed += run_cases(cases, ARRAY_SIZE(cases), filter, &n);
+	failed += run_cases(packet_cases, ARRAY_SIZE(packet_cases), filter, &n);
 	failed += tap_run_list(fcases, filter, &n);
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;

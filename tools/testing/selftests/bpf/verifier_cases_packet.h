@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * More cases of test_verifier.c for the packet loads of socket filters
+ * (BPF_LD_ABS, BPF_LD_IND): their calling convention, the offsets they
+ * take (negative ones included) and what a load outside the packet
+ * does. Accepted cases run on a test packet: a zeroed Ethernet header,
+ * then payload bytes 1, 2, ..., 50, where offset 0 is the first payload
+ * byte (the network header).
+ */
+
+/* classic BPF's areas for negative offsets (linux/filter.h) */
+#define PKT_NET_OFF	(-0x100000)
+#define PKT_LL_OFF	(-0x200000)
+
+/* A load clobbers R1-R5: reading @r afterwards is refused. */
+#define PKT_CLOBBERS(r) {						\
+	.name = "packet loads: " #r " is gone afterwards",		\
+	.insns = { MOV64(R6, R1), MOV64(R2, R1), MOV64(R3, R1),	\
+		   MOV64(R4, R1), MOV64(R5, R1), LDABS(BPF_B, 0),	\
+		   MOV64(R0, r), EXIT() },				\
+	.result = REJECT, .log = #r " is read", .unpriv = U_SAME,	\
+}
+
+/* Accepted, and the run returns @v. */
+#define PKT_RUN(nm, v, ...) {						\
+	.name = "packet loads: " nm,					\
+	.insns = { __VA_ARGS__, EXIT() },				\
+	.result = ACCEPT, .run = true, .retval = v, .unpriv = U_SAME,	\
+}
+
+static const struct vcase packet_cases[] = {
+	PKT_CLOBBERS(R1),
+	PKT_CLOBBERS(R2),
+	PKT_CLOBBERS(R3),
+	PKT_CLOBBERS(R4),
+	PKT_CLOBBERS(R5),
+	PKT_RUN("R7-R9 survive", 7 + 8 + 9,
+		MOV64(R6, R1), MOV64I(R7, 7), MOV64I(R8, 8), MOV64I(R9, 9),
+		LDIND(BPF_W, R7, 0), MOV64(R0, R7), A64(BPF_ADD, R0, R8),
+		A64(BPF_ADD, R0, R9)),
+	PKT_RUN("R1 is not needed, R6 is", 3,
+		MOV64(R6, R1), MOV64I(R1, 0), LDABS(BPF_B, 2)),
+	PKT_RUN("a context spilled and filled into R6", 0x0102,
+		STX(BPF_DW, R10, -8, R1), LDX(BPF_DW, R6, R10, -8),
+		LDABS(BPF_H, 0)),
+	PKT_RUN("the last half word", 0x3132,
+		MOV64(R6, R1), LDABS(BPF_H, 48)),
+	PKT_RUN("a half word that sticks out returns 0", 0,
+		MOV64(R6, R1), LDABS(BPF_H, 49), MOV64I(R0, 9)),
+	PKT_RUN("the largest offset returns 0", 0,
+		MOV64(R6, R1), LDABS(BPF_B, 0x7fffffff), MOV64I(R0, 9)),
+	PKT_RUN("byte 1 of the network header", 2,
+		MOV64(R6, R1), LDABS(BPF_B, PKT_NET_OFF + 1)),
+	PKT_RUN("the link-layer header area", 0x0102,
+		MOV64(R6, R1), LDABS(BPF_H, PKT_LL_OFF + 14)),
+	PKT_RUN("below the link-layer area returns 0", 0,
+		MOV64(R6, R1), LDABS(BPF_B, PKT_LL_OFF - 1), MOV64I(R0, 9)),
+	PKT_RUN("past the network header area returns 0", 0,
+		MOV64(R6, R1), LDABS(BPF_B, PKT_NET_OFF + 50), MOV64I(R0, 9)),
+	PKT_RUN("indirect into the network header area", 1,
+		MOV64(R6, R1), MOV64I(R7, PKT_NET_OFF), LDIND(BPF_B, R7, 0)),
+	/* the offset is the low 32 bits of the sum */
+	PKT_RUN("indirect offsets wrap at 32 bits", 2,
+		MOV64(R6, R1), MOV32I(R7, -1), LDIND(BPF_B, R7, 2)),
+	PKT_RUN("indirect offsets ignore the high half", 4,
+		MOV64(R6, R1), LDI64(R7, 0x100000003ULL), LDIND(BPF_B, R7, 0)),
+	PKT_RUN("indirect, a negative sum returns 0", 0,
+		MOV64(R6, R1), MOV64I(R7, 1), LDIND(BPF_B, R7, -2),
+		MOV64I(R0, 9)),
+	PKT_RUN("an unknown index, checked at run time", 0,
+		MOV64(R6, R1), LDABS(BPF_B, 0), MOV64(R7, R0),
+		A64I(BPF_LSH, R7, 20), LDIND(BPF_B, R7, 0), MOV64I(R0, 9)),
+	{
+		.name = "packet loads: R6 the context on one path only",
+		.insns = {
+			MOV64(R6, R1), LDX(BPF_W, R0, R1, SKB(len)),
+			JI(BPF_JGT, R0, 10, 1), MOV64I(R6, 0),
+			LDABS(BPF_B, 0), EXIT(),
+		},
+		.result = REJECT, .err = EINVAL, .unpriv = U_SAME,
+	},
+	{
+		.name = "packet loads: LD_IND of 8 bytes",
+		.insns = { MOV64(R6, R1), MOV64I(R7, 0), LDIND(BPF_DW, R7, 0),
+			   EXIT() },
+		.result = REJECT, .err = EINVAL, .unpriv = U_SAME,
+	},
+	{
+		.name = "packet loads: LD_ABS as BPF_LDX is no packet load",
+		.insns = { MOV64(R6, R1),
+			   INSN(BPF_LDX | BPF_ABS | BPF_B, 0, 0, 0, 0),
+			   EXIT() },
+		.result = REJECT, .err = EINVAL, .unpriv = U_SAME,
+	},
+};
