@@ -41,6 +41,7 @@ enum {
 	MAP_ARRAY_WRONLY,	/* MAP_ARRAY8 with BPF_F_WRONLY_PROG */
 	MAP_HASH8,		/* hash, 8-byte key, 8-byte value */
 	MAP_PROGS,		/* program array of 4 */
+	MAP_PERF_EVENTS,	/* perf event array of 4 */
 	MAP_LAST
 };
 
@@ -65,6 +66,7 @@ struct vcase {
 };
 
 #include "verifier_cases.h"
+#include "verifier_cases_trace.h"
 
 static bool on_ours;
 static bool unpriv_possible;
@@ -88,6 +90,9 @@ static int create_map(int which)
 		return ebpf_map_create(BPF_MAP_TYPE_HASH, 8, 8, 16, 0);
 	case MAP_PROGS:
 		return ebpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0);
+	case MAP_PERF_EVENTS:
+		return ebpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 4,
+				       0);
 	}
 	return -1;
 }
@@ -861,6 +866,13 @@ int main(int argc, char **argv)
 		tap_begin();
 		run_case(&cases[i]);
 		failed += tap_end(++n, cases[i].name);
+	}
+	for (i = 0; i < ARRAY_SIZE(trace_cases); i++) {
+		if (!tap_selected(filter, trace_cases[i].name))
+			continue;
+		tap_begin();
+		run_case(&trace_cases[i]);
+		failed += tap_end(++n, trace_cases[i].name);
 	}
 	failed += tap_run_list(fcases, filter, &n);
 	printf("1..%d\n", n);
