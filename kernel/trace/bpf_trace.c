@@ -296,19 +296,20 @@ out:
 
 /* ---- helpers: bpf_trace_printk() ------------------------------------ */
 
-#define PRINTK_MAX	1024	/* bytes of one message, NUL included */
-#define PRINTK_STR_MAX	256	/* bytes of one %s argument */
-#define PRINTK_ARGS	3
+/* Helpers take pointers as u64 arguments. */
+static void *kptr(u64 arg)
+{
+	return (void *)(unsigned long)arg;
+}
 
 static void __user *user_ptr(u64 arg)
 {
 	return (void __user *)(unsigned long)arg;
 }
 
-static void *kptr(u64 arg)
-{
-	return (void *)(unsigned long)arg;
-}
+#define PRINTK_MAX	1024	/* bytes of one message, NUL included */
+#define PRINTK_STR_MAX	256	/* bytes of one %s argument */
+#define PRINTK_ARGS	3
 
 struct printk_buf {
 	char msg[PRINTK_MAX];
@@ -392,7 +393,7 @@ static int printk_conv(struct printk_buf *b, size_t *len, const char *spec,
 			return -EINVAL;
 		memcpy(b->spec, spec, spec_len);
 		b->spec[spec_len] = 0;
-		*len += scnprintf(out, room, b->spec, (void *)(long)arg);
+		*len += scnprintf(out, room, b->spec, kptr(arg));
 		return 0;
 	}
 	return -EINVAL;
@@ -442,7 +443,7 @@ static int printk_format(struct printk_buf *b, const char *fmt,
 
 static u64 ebpf_trace_printk(u64 fmt, u64 fmt_size, u64 a1, u64 a2, u64 a3)
 {
-	const char *f = (const char *)(long)fmt;
+	const char *f = kptr(fmt);
 	u64 args[PRINTK_ARGS] = { a1, a2, a3 };
 	struct printk_buf *b;
 	int ret;
@@ -492,8 +493,8 @@ static const struct bpf_func_proto *trace_printk_proto(void)
 static u64 ebpf_probe_read_kernel(u64 dst, u64 size, u64 unsafe, u64 r4,
 				  u64 r5)
 {
-	void *buf = (void *)(long)dst;
-	long err = copy_from_kernel_nofault(buf, (void *)(long)unsafe, size);
+	void *buf = kptr(dst);
+	long err = copy_from_kernel_nofault(buf, kptr(unsafe), size);
 
 	if (unlikely(err < 0))
 		memset(buf, 0, size);
@@ -504,9 +505,8 @@ static u64 ebpf_probe_read_kernel(u64 dst, u64 size, u64 unsafe, u64 r4,
 static u64 ebpf_probe_read_kernel_str(u64 dst, u64 size, u64 unsafe, u64 r4,
 				      u64 r5)
 {
-	void *buf = (void *)(long)dst;
-	long len = strncpy_from_kernel_nofault(buf, (void *)(long)unsafe,
-					       size);
+	void *buf = kptr(dst);
+	long len = strncpy_from_kernel_nofault(buf, kptr(unsafe), size);
 
 	if (unlikely(len < 0))
 		memset(buf, 0, size);
@@ -578,13 +578,12 @@ static int perf_output(struct pt_regs *regs, struct bpf_map *map, u64 flags,
 static u64 ebpf_perf_event_output(u64 ctx, u64 map, u64 flags, u64 data,
 				  u64 size)
 {
-	struct pt_regs *regs = get_unaligned((struct pt_regs **)(long)ctx);
+	struct pt_regs *regs = get_unaligned((struct pt_regs **)kptr(ctx));
 	int nest = this_cpu_inc_return(output_nest);
 	int err = -EBUSY;
 
 	if (nest <= OUTPUT_NEST_MAX)
-		err = perf_output(regs, (struct bpf_map *)(long)map, flags,
-				  (void *)(long)data, size,
+		err = perf_output(regs, kptr(map), flags, kptr(data), size,
 				  this_cpu_ptr(&output_sds[nest - 1]));
 	this_cpu_dec(output_nest);
 	return err;
