@@ -41,6 +41,7 @@
 #include <asm/unaligned.h>
 
 #include "../bpf/ebpf.h"
+#include "trace.h"
 
 #define CREATE_TRACE_POINTS
 #include "bpf_trace.h"
