@@ -488,47 +488,58 @@ static const struct bpf_func_proto *trace_printk_proto(void)
 	return &ebpf_trace_printk_proto;
 }
 
-/* ---- helpers: reading kernel memory --------------------------------- */
+/* ---- helpers: reading memory that may fault ------------------------- */
 
-/* On a fault the buffer is zeroed, so no stale stack leaks out. */
-static u64 ebpf_probe_read_kernel(u64 dst, u64 size, u64 unsafe, u64 r4,
-				  u64 r5)
+/*
+ * A copy of @size bytes, or of a NUL-terminated string of at most @size
+ * bytes, from kernel or user memory: 0 or the string's length with its
+ * NUL, or a negative errno with the buffer zeroed, so that no stale
+ * stack leaks out. The compat helpers (probe_read, probe_read_str) read
+ * user memory below TASK_SIZE and kernel memory above, which x86-64
+ * tells apart.
+ */
+enum probe_from { FROM_KERNEL, FROM_USER, FROM_EITHER };
+
+static long probe_read(u64 dst, u64 size, u64 src, enum probe_from from,
+		       bool str)
 {
 	void *buf = kptr(dst);
-	long err = copy_from_kernel_nofault(buf, kptr(unsafe), size);
+	long ret;
 
-	if (unlikely(err < 0))
+	if (from == FROM_EITHER)
+		from = src < TASK_SIZE ? FROM_USER : FROM_KERNEL;
+	if (from == FROM_USER && str)
+		ret = strncpy_from_user_nofault(buf, user_ptr(src), size);
+	else if (from == FROM_USER)
+		ret = copy_from_user_nofault(buf, user_ptr(src), size);
+	else if (str)
+		ret = strncpy_from_kernel_nofault(buf, kptr(src), size);
+	else
+		ret = copy_from_kernel_nofault(buf, kptr(src), size);
+	if (unlikely(ret < 0))
 		memset(buf, 0, size);
-	return err;
+	return ret;
 }
 
-/* The length copied, NUL included, or a negative errno. */
-static u64 ebpf_probe_read_kernel_str(u64 dst, u64 size, u64 unsafe, u64 r4,
-				      u64 r5)
-{
-	void *buf = kptr(dst);
-	long len = strncpy_from_kernel_nofault(buf, kptr(unsafe), size);
-
-	if (unlikely(len < 0))
-		memset(buf, 0, size);
-	return len;
+#define PROBE_READ_HELPER(name, from, str)				\
+static u64 ebpf_##name(u64 dst, u64 size, u64 src, u64 r4, u64 r5)	\
+{									\
+	return probe_read(dst, size, src, from, str);			\
+}									\
+static const struct bpf_func_proto ebpf_##name##_proto = {		\
+	.func = ebpf_##name,						\
+	.gpl_only = true,						\
+	.ret_type = RET_INTEGER,					\
+	.arg_type = { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO,	\
+		      ARG_ANYTHING },					\
 }
 
-static const struct bpf_func_proto ebpf_probe_read_kernel_proto = {
-	.func = ebpf_probe_read_kernel,
-	.gpl_only = true,
-	.ret_type = RET_INTEGER,
-	.arg_type = { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO,
-		      ARG_ANYTHING },
-};
-
-static const struct bpf_func_proto ebpf_probe_read_kernel_str_proto = {
-	.func = ebpf_probe_read_kernel_str,
-	.gpl_only = true,
-	.ret_type = RET_INTEGER,
-	.arg_type = { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO,
-		      ARG_ANYTHING },
-};
+PROBE_READ_HELPER(probe_read_kernel, FROM_KERNEL, false);
+PROBE_READ_HELPER(probe_read_kernel_str, FROM_KERNEL, true);
+PROBE_READ_HELPER(probe_read_user, FROM_USER, false);
+PROBE_READ_HELPER(probe_read_user_str, FROM_USER, true);
+PROBE_READ_HELPER(probe_read, FROM_EITHER, false);
+PROBE_READ_HELPER(probe_read_str, FROM_EITHER, true);
 
 /* ---- helpers: bpf_perf_event_output() ------------------------------- */
 
@@ -608,6 +619,14 @@ const struct bpf_func_proto *ebpf_trace_func_proto(enum bpf_func_id id)
 		return &ebpf_probe_read_kernel_proto;
 	case BPF_FUNC_probe_read_kernel_str:
 		return &ebpf_probe_read_kernel_str_proto;
+	case BPF_FUNC_probe_read_user:
+		return &ebpf_probe_read_user_proto;
+	case BPF_FUNC_probe_read_user_str:
+		return &ebpf_probe_read_user_str_proto;
+	case BPF_FUNC_probe_read:
+		return &ebpf_probe_read_proto;
+	case BPF_FUNC_probe_read_str:
+		return &ebpf_probe_read_str_proto;
 	case BPF_FUNC_perf_event_output:
 		return &ebpf_perf_event_output_proto;
 	default:

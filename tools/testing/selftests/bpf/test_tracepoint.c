@@ -695,6 +695,35 @@ static void probe_read_kernel_banner(void)
 	expect(!memcmp(r.buf, version, 31) && !r.buf[31]);
 }
 
+/* probe_read_user(_str) read this process; probe_read(_str) either. */
+static void probe_read_user_and_compat(void)
+{
+	static const char text[40] = "a string in user memory, 32 bytes+";
+	unsigned long banner = kernel_symbol("linux_banner");
+	unsigned long user = (unsigned long)text;
+	struct probe_result r;
+
+	r = probe(BPF_FUNC_probe_read_user, user);
+	expect_eq(r.ret, 0);
+	expect(!memcmp(r.buf, text, 32));
+	r = probe(BPF_FUNC_probe_read_user_str, user);
+	expect_eq(r.ret, 32);
+	expect(!memcmp(r.buf, text, 31) && !r.buf[31]);
+	r = probe(BPF_FUNC_probe_read_user, banner);
+	expect(r.ret < 0 && all_zero(r.buf, sizeof(r.buf)));
+	r = probe(BPF_FUNC_probe_read_user_str, 0);
+	expect(r.ret < 0 && all_zero(r.buf, sizeof(r.buf)));
+
+	r = probe(BPF_FUNC_probe_read, user);
+	expect_eq(r.ret, 0);
+	expect(!memcmp(r.buf, text, 32));
+	r = probe(BPF_FUNC_probe_read_str, banner);
+	expect_eq(r.ret, 32);
+	expect(!memcmp(r.buf, "Linux version ", 14));
+	r = probe(BPF_FUNC_probe_read, 16);
+	expect(r.ret < 0 && all_zero(r.buf, sizeof(r.buf)));
+}
+
 /* ---- perf_event_output ---------------------------------------------- */
 
 struct order {
@@ -901,6 +930,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(recursion_is_counted),
 	TAP_CASE(probe_read_kernel_bad_address),
 	TAP_CASE(probe_read_kernel_banner),
+	TAP_CASE(probe_read_user_and_compat),
 	TAP_CASE(perf_event_output_in_order),
 	TAP_CASE(perf_event_output_errors),
 	TAP_CASE(unprivileged_refused),

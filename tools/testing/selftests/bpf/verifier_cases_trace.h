@@ -2,8 +2,8 @@
 /*
  * test_verifier cases for tracepoint programs: the raw record as the
  * context, and the argument rules of the tracing helpers (trace_printk,
- * probe_read_kernel and probe_read_kernel_str, ktime_get_ns,
- * get_smp_processor_id, perf_event_output). Included by
+ * the probe reads, ktime_get_ns, get_smp_processor_id,
+ * perf_event_output). Included by
  * test_verifier.c after verifier_cases.h; the same runner checks them.
  *
  * How long the record of a given event is, the verifier cannot know:
@@ -146,6 +146,19 @@ static const struct vcase trace_cases[] = {
 	TRACE_CASE("probe_read_kernel_str: past the stack", 0, EINVAL, NULL,
 		   PROBE_ARGS, A64I(BPF_ADD, R1, 16),
 		   CALL(BPF_FUNC_probe_read_kernel_str), EXIT()),
+
+	TRACE_CASE("probe_read_user: into unwritten stack", 1, 0, NULL,
+		   PROBE_ARGS, CALL(BPF_FUNC_probe_read_user),
+		   LDX(BPF_DW, R0, R10, -32), EXIT()),
+	TRACE_CASE("probe_read_user_str: into the context", 0, 0, NULL,
+		   MOV64I(R2, 8), MOV64I(R3, 0),
+		   CALL(BPF_FUNC_probe_read_user_str), EXIT()),
+	TRACE_CASE("probe_read: into unwritten stack", 1, 0, NULL,
+		   PROBE_ARGS, CALL(BPF_FUNC_probe_read),
+		   LDX(BPF_DW, R0, R10, -32), EXIT()),
+	TRACE_CASE("probe_read_str: a size of zero", 1, 0, NULL,
+		   PROBE_ARGS, MOV64I(R2, 0), CALL(BPF_FUNC_probe_read_str),
+		   EXIT()),
 
 	/* ---- no arguments ---------------------------------------------- */
 	TRACE_CASE("ktime_get_ns: the result is a number", 1, 0, NULL,
