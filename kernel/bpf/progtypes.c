@@ -631,8 +631,11 @@ static bool tp_may_load(void)
 
 static u32 tp_ctx_access(int off, int size, enum bpf_access_type type)
 {
-	/* The first 8 bytes hold the pt_regs pointer of the perf glue. */
-	if (type != BPF_READ || off < sizeof(u64) ||
+	/*
+	 * The first 8 bytes hold the pt_regs pointer of the perf glue.
+	 * (int) keeps a negative @off negative in the comparison.
+	 */
+	if (type != BPF_READ || off < (int)sizeof(u64) ||
 	    off >= PERF_MAX_TRACE_SIZE || off % size)
 		return 0;
 	return size;

@@ -41,6 +41,7 @@
 #include <asm/unaligned.h>
 
 #include "../bpf/ebpf.h"
+#include "trace.h"
 
 #define CREATE_TRACE_POINTS
 #include "bpf_trace.h"
@@ -296,19 +297,20 @@ out:
 
 /* ---- helpers: bpf_trace_printk() ------------------------------------ */
 
-#define PRINTK_MAX	1024	/* bytes of one message, NUL included */
-#define PRINTK_STR_MAX	256	/* bytes of one %s argument */
-#define PRINTK_ARGS	3
+/* Helpers take pointers as u64 arguments. */
+static void *kptr(u64 arg)
+{
+	return (void *)(unsigned long)arg;
+}
 
 static void __user *user_ptr(u64 arg)
 {
 	return (void __user *)(unsigned long)arg;
 }
 
-static void *kptr(u64 arg)
-{
-	return (void *)(unsigned long)arg;
-}
+#define PRINTK_MAX	1024	/* bytes of one message, NUL included */
+#define PRINTK_STR_MAX	256	/* bytes of one %s argument */
+#define PRINTK_ARGS	3
 
 struct printk_buf {
 	char msg[PRINTK_MAX];
@@ -392,7 +394,7 @@ static int printk_conv(struct printk_buf *b, size_t *len, const char *spec,
 			return -EINVAL;
 		memcpy(b->spec, spec, spec_len);
 		b->spec[spec_len] = 0;
-		*len += scnprintf(out, room, b->spec, (void *)(long)arg);
+		*len += scnprintf(out, room, b->spec, kptr(arg));
 		return 0;
 	}
 	return -EINVAL;
@@ -442,7 +444,7 @@ static int printk_format(struct printk_buf *b, const char *fmt,
 
 static u64 ebpf_trace_printk(u64 fmt, u64 fmt_size, u64 a1, u64 a2, u64 a3)
 {
-	const char *f = (const char *)(long)fmt;
+	const char *f = kptr(fmt);
 	u64 args[PRINTK_ARGS] = { a1, a2, a3 };
 	struct printk_buf *b;
 	int ret;
@@ -486,48 +488,58 @@ static const struct bpf_func_proto *trace_printk_proto(void)
 	return &ebpf_trace_printk_proto;
 }
 
-/* ---- helpers: reading kernel memory --------------------------------- */
+/* ---- helpers: reading memory that may fault ------------------------- */
 
-/* On a fault the buffer is zeroed, so no stale stack leaks out. */
-static u64 ebpf_probe_read_kernel(u64 dst, u64 size, u64 unsafe, u64 r4,
-				  u64 r5)
+/*
+ * A copy of @size bytes, or of a NUL-terminated string of at most @size
+ * bytes, from kernel or user memory: 0 or the string's length with its
+ * NUL, or a negative errno with the buffer zeroed, so that no stale
+ * stack leaks out. The compat helpers (probe_read, probe_read_str) read
+ * user memory below TASK_SIZE and kernel memory above, which x86-64
+ * tells apart.
+ */
+enum probe_from { FROM_KERNEL, FROM_USER, FROM_EITHER };
+
+static long probe_read(u64 dst, u64 size, u64 src, enum probe_from from,
+		       bool str)
 {
-	void *buf = (void *)(long)dst;
-	long err = copy_from_kernel_nofault(buf, (void *)(long)unsafe, size);
+	void *buf = kptr(dst);
+	long ret;
 
-	if (unlikely(err < 0))
+	if (from == FROM_EITHER)
+		from = src < TASK_SIZE ? FROM_USER : FROM_KERNEL;
+	if (from == FROM_USER && str)
+		ret = strncpy_from_user_nofault(buf, user_ptr(src), size);
+	else if (from == FROM_USER)
+		ret = copy_from_user_nofault(buf, user_ptr(src), size);
+	else if (str)
+		ret = strncpy_from_kernel_nofault(buf, kptr(src), size);
+	else
+		ret = copy_from_kernel_nofault(buf, kptr(src), size);
+	if (unlikely(ret < 0))
 		memset(buf, 0, size);
-	return err;
+	return ret;
 }
 
-/* The length copied, NUL included, or a negative errno. */
-static u64 ebpf_probe_read_kernel_str(u64 dst, u64 size, u64 unsafe, u64 r4,
-				      u64 r5)
-{
-	void *buf = (void *)(long)dst;
-	long len = strncpy_from_kernel_nofault(buf, (void *)(long)unsafe,
-					       size);
-
-	if (unlikely(len < 0))
-		memset(buf, 0, size);
-	return len;
+#define PROBE_READ_HELPER(name, from, str)				\
+static u64 ebpf_##name(u64 dst, u64 size, u64 src, u64 r4, u64 r5)	\
+{									\
+	return probe_read(dst, size, src, from, str);			\
+}									\
+static const struct bpf_func_proto ebpf_##name##_proto = {		\
+	.func = ebpf_##name,						\
+	.gpl_only = true,						\
+	.ret_type = RET_INTEGER,					\
+	.arg_type = { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO,	\
+		      ARG_ANYTHING },					\
 }
 
-static const struct bpf_func_proto ebpf_probe_read_kernel_proto = {
-	.func = ebpf_probe_read_kernel,
-	.gpl_only = true,
-	.ret_type = RET_INTEGER,
-	.arg_type = { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO,
-		      ARG_ANYTHING },
-};
-
-static const struct bpf_func_proto ebpf_probe_read_kernel_str_proto = {
-	.func = ebpf_probe_read_kernel_str,
-	.gpl_only = true,
-	.ret_type = RET_INTEGER,
-	.arg_type = { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO,
-		      ARG_ANYTHING },
-};
+PROBE_READ_HELPER(probe_read_kernel, FROM_KERNEL, false);
+PROBE_READ_HELPER(probe_read_kernel_str, FROM_KERNEL, true);
+PROBE_READ_HELPER(probe_read_user, FROM_USER, false);
+PROBE_READ_HELPER(probe_read_user_str, FROM_USER, true);
+PROBE_READ_HELPER(probe_read, FROM_EITHER, false);
+PROBE_READ_HELPER(probe_read_str, FROM_EITHER, true);
 
 /* ---- helpers: bpf_perf_event_output() ------------------------------- */
 
@@ -578,13 +590,12 @@ static int perf_output(struct pt_regs *regs, struct bpf_map *map, u64 flags,
 static u64 ebpf_perf_event_output(u64 ctx, u64 map, u64 flags, u64 data,
 				  u64 size)
 {
-	struct pt_regs *regs = get_unaligned((struct pt_regs **)(long)ctx);
+	struct pt_regs *regs = get_unaligned((struct pt_regs **)kptr(ctx));
 	int nest = this_cpu_inc_return(output_nest);
 	int err = -EBUSY;
 
 	if (nest <= OUTPUT_NEST_MAX)
-		err = perf_output(regs, (struct bpf_map *)(long)map, flags,
-				  (void *)(long)data, size,
+		err = perf_output(regs, kptr(map), flags, kptr(data), size,
 				  this_cpu_ptr(&output_sds[nest - 1]));
 	this_cpu_dec(output_nest);
 	return err;
@@ -608,6 +619,14 @@ const struct bpf_func_proto *ebpf_trace_func_proto(enum bpf_func_id id)
 		return &ebpf_probe_read_kernel_proto;
 	case BPF_FUNC_probe_read_kernel_str:
 		return &ebpf_probe_read_kernel_str_proto;
+	case BPF_FUNC_probe_read_user:
+		return &ebpf_probe_read_user_proto;
+	case BPF_FUNC_probe_read_user_str:
+		return &ebpf_probe_read_user_str_proto;
+	case BPF_FUNC_probe_read:
+		return &ebpf_probe_read_proto;
+	case BPF_FUNC_probe_read_str:
+		return &ebpf_probe_read_str_proto;
 	case BPF_FUNC_perf_event_output:
 		return &ebpf_perf_event_output_proto;
 	default:

@@ -41,6 +41,7 @@ enum {
 	MAP_ARRAY_WRONLY,	/* MAP_ARRAY8 with BPF_F_WRONLY_PROG */
 	MAP_HASH8,		/* hash, 8-byte key, 8-byte value */
 	MAP_PROGS,		/* program array of 4 */
+	MAP_PERF_EVENTS,	/* perf event array of 4 */
 	MAP_LAST
 };
 
@@ -66,6 +67,7 @@ struct vcase {
 
 #include "verifier_cases.h"
 #include "verifier_cases_packet.h"
+#include "verifier_cases_trace.h"
 
 static bool on_ours;
 static bool unpriv_possible;
@@ -89,6 +91,9 @@ static int create_map(int which)
 		return ebpf_map_create(BPF_MAP_TYPE_HASH, 8, 8, 16, 0);
 	case MAP_PROGS:
 		return ebpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0);
+	case MAP_PERF_EVENTS:
+		return ebpf_map_create(BPF_MAP_TYPE_PERF_EVENT_ARRAY, 4, 4, 4,
+				       0);
 	}
 	return -1;
 }
@@ -874,6 +879,7 @@ int main(int argc, char **argv)
 	setup();
 	failed += run_cases(cases, ARRAY_SIZE(cases), filter, &n);
 	failed += run_cases(packet_cases, ARRAY_SIZE(packet_cases), filter, &n);
+	failed += run_cases(trace_cases, ARRAY_SIZE(trace_cases), filter, &n);
 	failed += tap_run_list(fcases, filter, &n);
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;
