@@ -823,13 +823,17 @@ struct slot {
 	struct reg spill;
 };
 
-/* One instruction of a path, and the stack slot it spilled or filled. */
+/*
+ * One instruction of a path and what precision tracking must know of it:
+ * the stack slot it accessed at a constant offset, or one of these.
+ */
 struct step {
 	u32 insn;
-	s32 slot;		/* -1: none; STEP_LINKED: see do_branch() */
+	s32 slot;
 };
 
-#define STEP_LINKED	(-2)
+#define STEP_NO_SLOT	(-1)
+#define STEP_LINKED	(-2)	/* a jump that refined copies too: do_branch() */
 
 struct checkpoint;
 
@@ -925,7 +929,6 @@ struct env {
 	u64 cp_bytes;
 	u32 checkpoints, peak_checkpoints;
 	u32 processed, id_gen, stack_depth;
-	s32 step_slot;		/* the stack slot this step spilled or filled */
 
 	struct bpf_map *maps[MAX_USED_MAPS];
 	u32 nmaps;
@@ -1025,7 +1028,7 @@ static int state_grow(struct state *st, u32 n)
 	return 0;
 }
 
-static int trail_add(struct state *st, u32 insn, s32 slot)
+static int trail_add(struct state *st, struct step step)
 {
 	struct step *t;
 
@@ -1041,7 +1044,7 @@ static int trail_add(struct state *st, u32 insn, s32 slot)
 		st->trail = t;
 		st->trail_cap = cap;
 	}
-	st->trail[st->trail_len++] = (struct step){ insn, slot };
+	st->trail[st->trail_len++] = step;
 	return 0;
 }
 
@@ -2115,8 +2118,7 @@ static int stack_write(struct env *env, s64 addr, int size,
 }
 
 /* Load @size bytes from the constant stack address @addr into @dst. */
-static int stack_read(struct env *env, s64 addr, int size, struct reg *dst,
-		      s32 *filled)
+static int stack_read(struct env *env, s64 addr, int size, struct reg *dst)
 {
 	bool zero = true;
 	struct slot *s;
@@ -2126,7 +2128,6 @@ static int stack_read(struct env *env, s64 addr, int size, struct reg *dst,
 	if (s && s->bytes[0] == B_SPILL) {
 		if (b == 0 && spill_size(s) == size) {
 			*dst = s->spill;
-			*filled = (-addr - 1) / SLOT_SIZE;
 			return 0;
 		}
 		if (is_ptr(&s->spill))
@@ -2209,6 +2210,7 @@ struct mem_access {
 	bool imm;			/* BPF_ST: the value is an immediate */
 	const struct reg *val;		/* the value stored */
 	struct reg *dst;		/* where a load goes */
+	s32 slot;			/* out: see struct step */
 };
 
 /* Are all the offsets of @r plus @off aligned to @size? */
@@ -2268,13 +2270,13 @@ static int stack_access(struct env *env, struct mem_access *m,
 		return stack_range(env, lo, hi + m->size, RANGE_MAYBE_WRITE);
 	}
 
-	env->step_slot = (-lo - 1) / SLOT_SIZE;
+	/* a spill or a fill: precision follows the value through the slot */
+	m->slot = (-lo - 1) / SLOT_SIZE;
 	if (m->type == BPF_READ)
-		return stack_read(env, lo, m->size, m->dst, &env->step_slot);
+		return stack_read(env, lo, m->size, m->dst);
 	if (m->atomic) {
 		/* what a fetch gets back is what a load would */
-		err = stack_read(env, lo, m->size, m->dst ?: &old,
-				 &env->step_slot);
+		err = stack_read(env, lo, m->size, m->dst ?: &old);
 		if (err)
 			return err;
 		if (is_ptr(m->dst ?: &old) && !env->leaks_ok)
@@ -2395,13 +2397,14 @@ static int check_mem(struct env *env, struct mem_access *m)
 	return 0;
 }
 
-static int do_load(struct env *env, const struct bpf_insn *in)
+static int do_load(struct env *env, const struct bpf_insn *in,
+		   struct step *step)
 {
 	struct reg val;
 	struct mem_access m = {
 		.regno = in->src_reg, .off = in->off,
 		.size = bpf_size_to_bytes(BPF_SIZE(in->code)),
-		.type = BPF_READ, .dst = &val,
+		.type = BPF_READ, .dst = &val, .slot = STEP_NO_SLOT,
 	};
 	int err;
 
@@ -2410,16 +2413,18 @@ static int do_load(struct env *env, const struct bpf_insn *in)
 	if (err)
 		return err;
 	*reg_at(env, in->dst_reg) = val;
+	step->slot = m.slot;
 	return 0;
 }
 
-static int do_store(struct env *env, const struct bpf_insn *in)
+static int do_store(struct env *env, const struct bpf_insn *in,
+		    struct step *step)
 {
 	int size = bpf_size_to_bytes(BPF_SIZE(in->code));
 	struct reg imm;
 	struct mem_access m = {
 		.regno = in->dst_reg, .off = in->off, .size = size,
-		.type = BPF_WRITE,
+		.type = BPF_WRITE, .slot = STEP_NO_SLOT,
 	};
 	int err;
 
@@ -2438,16 +2443,20 @@ static int do_store(struct env *env, const struct bpf_insn *in)
 		m.val = &imm;
 		m.imm = true;
 	}
-	return check_mem(env, &m);
+	err = check_mem(env, &m);
+	step->slot = m.slot;
+	return err;
 }
 
-static int do_atomic(struct env *env, const struct bpf_insn *in)
+static int do_atomic(struct env *env, const struct bpf_insn *in,
+		     struct step *step)
 {
 	int size = bpf_size_to_bytes(BPF_SIZE(in->code));
 	struct reg old;
 	struct mem_access m = {
 		.regno = in->dst_reg, .off = in->off, .size = size,
 		.type = BPF_WRITE, .atomic = true, .dst = &old,
+		.slot = STEP_NO_SLOT,
 	};
 	u8 out = in->imm == BPF_CMPXCHG ? BPF_REG_0 : in->src_reg;
 	int err;
@@ -2465,6 +2474,7 @@ static int do_atomic(struct env *env, const struct bpf_insn *in)
 	err = check_mem(env, &m);
 	if (err)
 		return err;
+	step->slot = m.slot;
 	/* fetching ones give back the old value */
 	if (in->imm == BPF_CMPXCHG || (in->imm & BPF_FETCH)) {
 		err = check_write(env, out);
@@ -3009,8 +3019,13 @@ static bool settle(struct state *st, u8 regno, const struct vals *v)
 	return ok;
 }
 
-/* Queue the path that continues at @target from a copy of this state. */
-static struct state *fork_path(struct env *env, u32 target)
+/*
+ * Queue the path that continues at @target from a copy of this state. The
+ * jump @step is on the copy's trail, as it will be on this one's: precision
+ * found on either side must backtrack through it.
+ */
+static struct state *fork_path(struct env *env, u32 target,
+			       const struct step *step)
 {
 	struct state *st;
 
@@ -3022,6 +3037,10 @@ static struct state *fork_path(struct env *env, u32 target)
 	st = state_copy(env->cur);
 	if (!st)
 		return ERR_PTR(-ENOMEM);
+	if (trail_add(st, *step)) {
+		state_free(st);
+		return ERR_PTR(-ENOMEM);
+	}
 	if (st->parent)
 		st->parent->live++;
 	env->pending[env->npending++] = (struct pending){ st, target };
@@ -3033,13 +3052,13 @@ static struct state *fork_path(struct env *env, u32 target)
  * speculative execution. As upstream, unprivileged programs must be safe
  * on it too: explore it with what was known before the jump.
  */
-static int speculate(struct env *env, u32 insn)
+static int speculate(struct env *env, u32 insn, const struct step *step)
 {
 	struct state *st;
 
 	if (env->leaks_ok)
 		return 0;
-	st = fork_path(env, insn);
+	st = fork_path(env, insn, step);
 	if (IS_ERR(st))
 		return PTR_ERR(st);
 	st->speculative = true;
@@ -3063,7 +3082,8 @@ static void null_checked(struct state *st, u32 id, bool null)
 }
 
 static int ptr_branch(struct env *env, const struct bpf_insn *in,
-		      struct reg *a, const struct reg *b)
+		      struct reg *a, const struct reg *b,
+		      const struct step *step)
 {
 	u8 op = BPF_OP(in->code);
 	bool eq = op == BPF_JEQ || op == BPF_JNE;
@@ -3078,7 +3098,8 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 			      in->src_reg);
 	/* a map value pointer is never NULL */
 	if (k && eq && !in->imm && a->kind == K_VALUE) {
-		err = speculate(env, op == BPF_JNE ? env->insn + 1 : target);
+		err = speculate(env, op == BPF_JNE ? env->insn + 1 : target,
+				step);
 		env->insn = op == BPF_JNE ? target : env->insn + 1;
 		return err;
 	}
@@ -3086,7 +3107,7 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 	if (k && eq && !in->imm && a->kind == K_VALUE_OR_NULL) {
 		u32 id = a->id;
 
-		other = fork_path(env, target);
+		other = fork_path(env, target, step);
 		if (IS_ERR(other))
 			return PTR_ERR(other);
 		null_checked(other, id, op == BPF_JEQ);
@@ -3099,14 +3120,15 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 			      "R%d: unprivileged programs may not compare pointers",
 			      in->dst_reg);
 	/* nothing to learn: both ways */
-	other = fork_path(env, target);
+	other = fork_path(env, target, step);
 	if (IS_ERR(other))
 		return PTR_ERR(other);
 	env->insn++;
 	return 0;
 }
 
-static int do_branch(struct env *env, const struct bpf_insn *in)
+static int do_branch(struct env *env, const struct bpf_insn *in,
+		     struct step *step)
 {
 	u8 op = BPF_OP(in->code);
 	int width = BPF_CLASS(in->code) == BPF_JMP32 ? 32 : 64;
@@ -3130,7 +3152,7 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 		reg_scalar(&imm, vals_const(width == 64 ? (s64)in->imm :
 					    (u32)in->imm));
 	if (is_ptr(a) || is_ptr(b))
-		return ptr_branch(env, in, a, b);
+		return ptr_branch(env, in, a, b, step);
 
 	ta = a->v;
 	tb = b->v;
@@ -3142,12 +3164,12 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 	if (!t_ok || !f_ok)
 		make_precise(env, BIT(in->dst_reg) | (x ? BIT(in->src_reg) : 0),
 			     0);
-	/* copies learn from the jump too: see backtrack() */
+	/* copies learn from the jump too: see backtrack(); before forking */
 	if (a->id || (x && b->id))
-		env->step_slot = STEP_LINKED;
+		step->slot = STEP_LINKED;
 
 	if (t_ok && f_ok) {
-		other = fork_path(env, target);
+		other = fork_path(env, target, step);
 		if (IS_ERR(other))
 			return PTR_ERR(other);
 		t_ok = settle(other, in->dst_reg, &ta) &&
@@ -3160,7 +3182,7 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 			state_free(other);
 		}
 	} else if (t_ok) {
-		err = speculate(env, env->insn + 1);
+		err = speculate(env, env->insn + 1, step);
 		if (err)
 			return err;
 		t_ok = settle(env->cur, in->dst_reg, &ta) &&
@@ -3168,7 +3190,7 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 		env->insn = target;
 		return t_ok ? 0 : 1;
 	} else if (f_ok) {
-		err = speculate(env, target);
+		err = speculate(env, target, step);
 		if (err)
 			return err;
 	}
@@ -3439,9 +3461,11 @@ static int do_exit_insn(struct env *env)
 
 /*
  * Execute instruction env->insn on env->cur: 0 and env->insn set to the
- * next one, 1 if the path ends here, or an error.
+ * next one, 1 if the path ends here, or an error. The instruction fills
+ * in @step, what precision tracking must know of it, for the path's
+ * trail; a jump also gives it to the side it forks (fork_path()).
  */
-static int step(struct env *env)
+static int step(struct env *env, struct step *step)
 {
 	const struct bpf_insn *in = &env->insns[env->insn];
 	int err;
@@ -3455,16 +3479,16 @@ static int step(struct env *env)
 		err = do_alu(env, in);
 		break;
 	case BPF_LDX:
-		err = do_load(env, in);
+		err = do_load(env, in, step);
 		break;
 	case BPF_ST:
-		err = do_store(env, in);
+		err = do_store(env, in, step);
 		break;
 	case BPF_STX:
 		if (BPF_MODE(in->code) == BPF_ATOMIC)
-			err = do_atomic(env, in);
+			err = do_atomic(env, in, step);
 		else
-			err = do_store(env, in);
+			err = do_store(env, in, step);
 		break;
 	case BPF_LD:
 		return do_ld(env, in);
@@ -3479,7 +3503,7 @@ static int step(struct env *env)
 			err = do_call(env, in);
 			break;
 		default:
-			return do_branch(env, in);
+			return do_branch(env, in, step);
 		}
 	}
 	if (!err)
@@ -3800,6 +3824,7 @@ static void vlog_written(struct env *env, u32 insn)
 static int explore(struct env *env)
 {
 	struct pending next;
+	struct step facts;
 	u32 insn;
 	int err;
 
@@ -3825,11 +3850,11 @@ static int explore(struct env *env)
 		cond_resched();
 
 		env->info[insn].flags |= I_SEEN;
-		env->step_slot = -1;
-		err = step(env);
+		facts = (struct step){ .insn = insn, .slot = STEP_NO_SLOT };
+		err = step(env, &facts);
 		if (err < 0)
 			return err;
-		if (trail_add(env->cur, insn, env->step_slot))
+		if (trail_add(env->cur, facts))
 			return -ENOMEM;
 		if (env->log.level & LOG_EVERY) {
 			char buf[96];

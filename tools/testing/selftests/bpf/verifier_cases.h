@@ -60,6 +60,9 @@
 	      MOV64I(R0, 1),						\
 	      EXIT())
 
+/* Go on only if @jmp (whose offset is 2) is taken. */
+#define CONTINUE_IF(jmp) INSNS(jmp, MOV64I(R0, 0), EXIT())
+
 static const struct vcase cases[] = {
 	/* ---- instruction shape ------------------------------------------------ */
 #define SHAPE(nm, ...) {						\
@@ -1898,8 +1901,6 @@ static const struct vcase cases[] = {
 	 * with the bug accepts the REJECT cases (whose unchecked path does
 	 * something unsafe) or refuses the ACCEPT ones (which are in fact safe).
 	 */
-	/* go on only if @jmp (whose offset is 2) is taken */
-#define CONTINUE_IF(jmp) INSNS(jmp, MOV64I(R0, 0), EXIT())
 
 	{
 		/* mov32 sign-extended its immediate in the verifier's model only */
@@ -2209,17 +2210,28 @@ static const struct vcase cases[] = {
 	},
 
 	/* ---- pruning keeps apart what matters (CVE-2023-2163 and kin) ---------- */
-	/* Two paths meet with r1 = 0 (safe, explored first) and r1 = @bad. */
-#define MEET(nm, bad, ...) {						\
+	/*
+	 * Two paths meet with r1 = @first and r1 = @second; the verifier
+	 * explores the fall-through (@first) before the jump (@second). Each
+	 * case comes twice: unsafe value first, refused before any saved
+	 * state is compared; and safe value first, refused only if the check
+	 * after the meeting point made r1 precise in the saved state.
+	 */
+#define MEET_ORDER(nm, first, second, skip, ...) {			\
 	.name = "pruning: " nm,						\
 	.insns = {							\
 		VALUE(MAP_ARRAY48), MOV64(R6, R0),			\
-		LDX(BPF_W, R2, R6, 0), MOV64I(R1, 0),			\
-		JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, bad),			\
+		LDX(BPF_W, R2, R6, 0), MOV64I(R1, second),		\
+		JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, first),		\
 		__VA_ARGS__,						\
 	},								\
-	.result = REJECT,						\
+	.result = REJECT, .ref_skip = skip,				\
 }
+#define MEET_PAIR(nm, safe, bad, skip, ...)				\
+	MEET_ORDER(nm, bad, safe, skip, __VA_ARGS__),			\
+	MEET_ORDER(nm " (safe path first)", safe, bad, skip, __VA_ARGS__)
+#define MEET_SKIP(nm, bad, skip, ...) MEET_PAIR(nm, 0, bad, skip, __VA_ARGS__)
+#define MEET(nm, bad, ...) MEET_PAIR(nm, 0, bad, NULL, __VA_ARGS__)
 
 	MEET("a register", 100, ACCESS_R6_PLUS_R1),
 	MEET("a spilled register", 100, STX(BPF_DW, R10, -16, R1),
@@ -2234,21 +2246,10 @@ static const struct vcase cases[] = {
 	     A64I(BPF_ADD, R3, -8), A64(BPF_ADD, R3, R1), ST(BPF_DW, R3, 0, 0),
 	     MOV64I(R0, 0), EXIT()),
 	/* upstream 6.1 knows nothing of the result: no pruning to test there */
-#define MEET_OURS(nm, bad, why, ...) {					\
-	.name = "pruning: " nm,						\
-	.insns = {							\
-		VALUE(MAP_ARRAY48), MOV64(R6, R0),			\
-		LDX(BPF_W, R2, R6, 0), MOV64I(R1, 0),			\
-		JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, bad),			\
-		__VA_ARGS__,						\
-	},								\
-	.result = REJECT, .ref_skip = why,				\
-}
-
-	MEET_OURS("a byte-swapped value", 100,
+	MEET_SKIP("a byte-swapped value", 100,
 		  "upstream 6.1 forgets everything about a swapped value",
 		  BSWAP(BPF_TO_LE, R1, 16), ACCESS_R6_PLUS_R1),
-	MEET_OURS("a negated value", -100,
+	MEET_SKIP("a negated value", -100,
 		  "upstream 6.1 forgets everything about a negated value",
 		  INSN(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0), ACCESS_R6_PLUS_R1),
 	MEET("a 32-bit copy", 100, MOV32(R1, R1), ACCESS_R6_PLUS_R1),
@@ -2267,6 +2268,45 @@ static const struct vcase cases[] = {
 	     MOV64I(R0, 0), MOV64I(R2, 0),
 	     ATOMIC(BPF_DW, BPF_CMPXCHG, R10, -16, R2), MOV64(R1, R0),
 	     ACCESS_R6_PLUS_R1),
+	/*
+	 * r1 bounds r4 through a compare both of whose outcomes are possible
+	 * (48 is safe); the bound r4 learns must make r1 precise.
+	 */
+	MEET_PAIR("the bound of a register compare, taken side", 48, 99, NULL,
+	     LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J(BPF_JLT, R4, R1, 2)),
+	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_PAIR("the bound of a register compare, fall-through side", 48, 99, NULL,
+	     LDX(BPF_B, R4, R6, 1), J(BPF_JGE, R4, R1, 2),
+	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_PAIR("the bound of a 32-bit register compare, taken side", 48, 99, NULL,
+	     LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J32(BPF_JGT, R1, R4, 2)),
+	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_PAIR("a bound learnt through a copy of the compared register", 48, 99, NULL,
+	     LDX(BPF_B, R4, R6, 1), MOV64(R5, R4),
+	     CONTINUE_IF(J(BPF_JLT, R5, R1, 2)),
+	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	/*
+	 * The program of issue 13, as an attacker wrote it: the bound r2 is
+	 * 48 on the path explored first and 99 on the other, which then met
+	 * a saved state whose r2 was never marked precise: a write up to 51
+	 * bytes past the 48-byte value. Upstream 6.1 refuses it.
+	 */
+#define BOUND_BY_R2(bound) INSNS(					\
+	VALUE(MAP_ARRAY48), MOV64(R6, R0),				\
+	LDX(BPF_W, R3, R6, 0), MOV64I(R2, bound),			\
+	JI(BPF_JEQ, R3, 0, 1), MOV64I(R2, 48),				\
+	LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J(BPF_JLT, R4, R2, 2)),	\
+	A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT())
+	{
+		.name = "CVE-2023-2163: a bound compared by register, pruned",
+		.insns = { BOUND_BY_R2(99) },
+		.result = REJECT, .log = "48-byte map value",
+	},
+	{
+		.name = "CVE-2023-2163: both bounds safe",
+		.insns = { BOUND_BY_R2(40) },
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
 	{
 		.name = "pruning: meeting paths that differ only in a dead register",
 		.insns = {
