@@ -3230,12 +3230,17 @@ static int helper_mem(struct env *env, u8 regno, u64 min, u64 max,
 		err = stack_bounds(env, regno, lo, hi + max, max);
 		if (err)
 			return err;
-		/* a helper may fill less than a variable size: read it */
-		if (!write || min != max)
-			return stack_range(env, lo, hi + max,
-					   RANGE_HELPER_READ);
-		if (lo == hi)
+		if (write && min == max && lo == hi)
 			return stack_range(env, lo, lo + max, RANGE_WRITE);
+		/*
+		 * A helper may fill less than a variable size: what it leaves
+		 * is read as it was, so it must be initialized as for a read.
+		 * Any byte may have been written: no zero or spilled register
+		 * survives there.
+		 */
+		err = stack_range(env, lo, hi + max, RANGE_HELPER_READ);
+		if (err || !write)
+			return err;
 		return stack_range(env, lo, hi + max, RANGE_MAYBE_WRITE);
 	case K_VALUE:
 		return value_access(env, &(struct mem_access){

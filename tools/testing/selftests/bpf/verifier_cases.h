@@ -1520,6 +1520,44 @@ static const struct vcase cases[] = {
 		.result = ACCEPT, .run = true, .retval = (uint32_t)-EFAULT,
 		.unpriv = U_SAME,
 	},
+	/*
+	 * A helper that writes a bounded but not constant number of bytes
+	 * may write any of them: what they held before (a zero, a spilled
+	 * register) is gone. r9 is the context, r6 a 48-byte map value, and
+	 * skb_load_bytes writes 1..8 bytes at fp@off.
+	 */
+#define LOAD_SOME_BYTES(off) INSNS(					\
+	MOV64(R9, R1), VALUE(MAP_ARRAY48), MOV64(R6, R0),		\
+	ST(BPF_DW, R10, -8, 0), ST(BPF_DW, R10, -16, 0),		\
+	STX(BPF_DW, R10, -24, R6),					\
+	LDX(BPF_W, R4, R9, SKB(len)), A64I(BPF_AND, R4, 7),		\
+	A64I(BPF_ADD, R4, 1), MOV64(R1, R9), MOV64I(R2, 0),		\
+	MOV64(R3, R10), A64I(BPF_ADD, R3, off),				\
+	CALL(BPF_FUNC_skb_load_bytes))
+	HELPER("a variable-size write leaves no zero behind", 0, 0,
+	       "48-byte map value", LOAD_SOME_BYTES(-8),
+	       LDX(BPF_DW, R1, R10, -8), A64I(BPF_AND, R1, 63),
+	       ACCESS_R6_PLUS_R1),
+	HELPER("a variable-size write leaves other slots alone", 1, 0, NULL,
+	       LOAD_SOME_BYTES(-8), LDX(BPF_DW, R1, R10, -16),
+	       A64I(BPF_AND, R1, 63), ACCESS_R6_PLUS_R1),
+	{
+		.name = "helpers: a variable-size write leaves no spilled pointer behind",
+		.insns = {
+			LOAD_SOME_BYTES(-24), LDX(BPF_DW, R1, R10, -24),
+			ST(BPF_B, R1, 0, 0), MOV64I(R0, 0), EXIT(),
+		},
+		.result = REJECT, .log = "scalar",
+		.unpriv = U_REJECT, .unpriv_log = "leak",
+	},
+	{
+		.name = "helpers: a spilled pointer next to a variable-size write stays",
+		.insns = {
+			LOAD_SOME_BYTES(-16), LDX(BPF_DW, R1, R10, -24),
+			ST(BPF_B, R1, 0, 7), LDX(BPF_B, R0, R6, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 7, .unpriv = U_SAME,
+	},
 	{
 		.name = "helpers: skb_load_bytes to a map value",
 		.insns = {
