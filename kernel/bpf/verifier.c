@@ -2295,6 +2295,17 @@ static int value_access(struct env *env, struct mem_access *m,
 	const struct bpf_map *map = base->map;
 	s64 lo = base->v.smin + m->off;
 
+	/*
+	 * A locked operation that splits a cache line raises #AC under
+	 * split-lock detection: atomics are always aligned, as upstream.
+	 */
+	if ((env->strict || m->atomic) && m->size > 1 &&
+	    !aligned(base, m->off, m->size))
+		return reject(env, -EACCES,
+			      "misaligned value access: %d bytes at offset %lld%s",
+			      m->size, lo, m->atomic ? " by an atomic operation" :
+			      " (strict alignment)");
+
 	if ((m->type == BPF_WRITE || m->atomic) &&
 	    (map->map_flags & BPF_F_RDONLY_PROG))
 		return reject(env, -EACCES, "map %s is read-only to programs",
@@ -2316,10 +2327,6 @@ static int value_access(struct env *env, struct mem_access *m,
 			      "access of %d bytes at offset %lld..%lld of a %u-byte map value",
 			      m->size, lo, (s64)base->v.umax + m->off,
 			      map->value_size);
-	if (env->strict && !aligned(base, m->off, m->size))
-		return reject(env, -EACCES,
-			      "misaligned map value access of %d bytes (strict alignment)",
-			      m->size);
 	if (m->type == BPF_WRITE && m->val && is_ptr(m->val) && !env->leaks_ok)
 		return reject(env, -EACCES, "a pointer would leak into a map");
 	if (m->dst)
@@ -2674,6 +2681,9 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 		by = vals_any();
 		by.smin = min_t(s64, off->v.smin, 0);
 		by.smax = max_t(s64, off->v.smax, 0);
+		/* the offset or 0: a bit known in both stays known */
+		by.b.unk = off->v.b.val | off->v.b.unk;
+		by.b.val = 0;
 		vals_tighten(&by);
 	}
 	scalar_alu(&res.v, &by, op, 64);

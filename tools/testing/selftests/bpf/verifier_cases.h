@@ -1866,7 +1866,7 @@ static const struct vcase cases[] = {
 	     MOV64I(R1, 1), ATOMIC(BPF_DW, BPF_ADD, R0, 0, R1), MOV64I(R0, 0),
 	     EXIT()),
 	ATOM("past a map value", 0, "map value", VALUE(MAP_ARRAY8),
-	     MOV64I(R1, 1), ATOMIC(BPF_DW, BPF_ADD, R0, 4, R1), MOV64I(R0, 0),
+	     MOV64I(R1, 1), ATOMIC(BPF_DW, BPF_ADD, R0, 8, R1), MOV64I(R0, 0),
 	     EXIT()),
 	ATOM("through a scalar", 0, "scalar", MOV64I(R2, 0), MOV64I(R1, 1),
 	     ATOMIC(BPF_DW, BPF_ADD, R2, 0, R1), MOV64I(R0, 0), EXIT()),
@@ -1879,6 +1879,60 @@ static const struct vcase cases[] = {
 	     ST(BPF_W, R10, -4, 0), MOV64I(R1, 0),
 	     ATOMIC(BPF_W, BPF_ADD | BPF_FETCH, R10, -4, R1),
 	     JI(BPF_JGT, R1, 47, 4), ACCESS_R6_PLUS_R1, MOV64I(R0, 0), EXIT()),
+
+	/*
+	 * A locked operation that splits a cache line raises #AC under
+	 * split-lock detection: every atomic access must be aligned to its
+	 * size, whatever the alignment flags, as upstream.
+	 */
+	ATOM("misaligned 8 bytes on a map value", 0, "misaligned value access",
+	     VALUE(MAP_ARRAY48), MOV64I(R8, 1),
+	     ATOMIC(BPF_DW, BPF_ADD, R0, 13, R8), MOV64I(R0, 0), EXIT()),
+	ATOM("8 bytes at offset 4 of a map value", 0, "misaligned value access",
+	     VALUE(MAP_ARRAY48), MOV64I(R8, 1),
+	     ATOMIC(BPF_DW, BPF_XCHG, R0, 4, R8), MOV64I(R0, 0), EXIT()),
+	ATOM("misaligned 4-byte fetch on a map value", 0, "misaligned value access",
+	     VALUE(MAP_ARRAY48), MOV64I(R8, 1),
+	     ATOMIC(BPF_W, BPF_ADD | BPF_FETCH, R0, 2, R8), MOV64I(R0, 0), EXIT()),
+	ATOM("misaligned cmpxchg on a map value", 0, "misaligned value access",
+	     VALUE(MAP_ARRAY48), MOV64(R1, R0), MOV64I(R0, 0), MOV64I(R8, 1),
+	     ATOMIC(BPF_DW, BPF_CMPXCHG, R1, 1, R8), MOV64I(R0, 0), EXIT()),
+	{
+		.name = "atomics: misaligned on a map value with any alignment allowed",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64I(R8, 1),
+			ATOMIC(BPF_DW, BPF_ADD, R0, 13, R8), MOV64I(R0, 0), EXIT(),
+		},
+		.flags = BPF_F_ANY_ALIGNMENT,
+		.result = REJECT, .log = "misaligned value access", .unpriv = U_SAME,
+	},
+	{
+		.name = "atomics: aligned 4 bytes at offset 12 of a map value",
+		.insns = {
+			VALUE(MAP_ARRAY48), ST(BPF_W, R0, 12, 0), MOV64I(R8, 5),
+			ATOMIC(BPF_W, BPF_ADD, R0, 12, R8),
+			LDX(BPF_W, R0, R0, 12), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 5, .unpriv = U_SAME,
+	},
+	ATOM("a variable offset that may misalign 8 bytes", 0,
+	     "misaligned value access", UNKNOWN_R1, A64I(BPF_AND, R1, 4),
+	     A64(BPF_ADD, R6, R1), MOV64I(R8, 1),
+	     ATOMIC(BPF_DW, BPF_ADD, R6, 0, R8), MOV64I(R0, 0), EXIT()),
+	ATOM("a variable offset that keeps 8 bytes aligned", 1, NULL,
+	     UNKNOWN_R1, A64I(BPF_AND, R1, 8), A64(BPF_ADD, R6, R1),
+	     MOV64I(R8, 1), ATOMIC(BPF_DW, BPF_ADD, R6, 0, R8), MOV64I(R0, 0),
+	     EXIT()),
+	{
+		.name = "atomics: a variable stack offset that may misalign",
+		.insns = {
+			UNKNOWN_R1, A64I(BPF_AND, R1, 4), ST(BPF_DW, R10, -16, 0),
+			ST(BPF_DW, R10, -8, 0), MOV64(R2, R10), A64I(BPF_ADD, R2, -16),
+			A64(BPF_ADD, R2, R1), MOV64I(R8, 1),
+			ATOMIC(BPF_DW, BPF_ADD, R2, 0, R8), MOV64I(R0, 0), EXIT(),
+		},
+		.result = REJECT, .log = "misaligned stack access",
+	},
 
 	/* ---- packet loads (BPF_LD_ABS, BPF_LD_IND) ---------------------------------- */
 #define PKT(nm, v, ...) {						\
