@@ -298,8 +298,58 @@ static void bits_signed(struct bits b, int top, s64 *lo, s64 *hi)
 	*hi = (h & sign) ? (s64)(h | ext) : (s64)h;
 }
 
+/*
+ * The unsigned bounds [*umin, *umax] and the signed ones [*smin, *smax]
+ * of the same @width-bit values, made the bounds of their intersection;
+ * false if it is empty. Read as unsigned, a signed range that crosses
+ * zero is two ranges, [0, smax] and [smin, the largest]; each piece lies
+ * on one side of the sign, so the pieces that meet the unsigned range
+ * give both the unsigned and the signed bounds of what is left.
+ */
+static bool bounds_meet_signs(u64 *umin, u64 *umax, s64 *smin, s64 *smax,
+			      int width)
+{
+	u64 top = width == 64 ? U64_MAX : U32_MAX;
+	u64 sign = BIT_ULL(width - 1);
+	u64 piece[2][2], lo, hi, nu_lo = top, nu_hi = 0;
+	s64 ns_lo = S64_MAX, ns_hi = S64_MIN, l, h;
+	int n = 0, i;
+
+	if (*smin < 0 && *smax >= 0) {
+		piece[n][0] = 0;
+		piece[n++][1] = *smax;
+		piece[n][0] = (u64)*smin & top;
+		piece[n++][1] = top;
+	} else {
+		piece[n][0] = (u64)*smin & top;
+		piece[n++][1] = (u64)*smax & top;
+	}
+	for (i = 0; i < n; i++) {
+		lo = max(piece[i][0], *umin);
+		hi = min(piece[i][1], *umax);
+		if (lo > hi)
+			continue;
+		/* sign-extend from @width bits */
+		l = (s64)((lo ^ sign) - sign);
+		h = (s64)((hi ^ sign) - sign);
+		nu_lo = min(nu_lo, lo);
+		nu_hi = max(nu_hi, hi);
+		ns_lo = min(ns_lo, l);
+		ns_hi = max(ns_hi, h);
+	}
+	if (nu_lo > nu_hi)
+		return false;
+	*umin = nu_lo;
+	*umax = nu_hi;
+	*smin = ns_lo;
+	*smax = ns_hi;
+	return true;
+}
+
 static bool vals_tighten_once(struct vals *v)
 {
+	u64 umin32, umax32;
+	s64 smin32, smax32;
 	struct bits lo32;
 	s64 l, h;
 
@@ -309,15 +359,8 @@ static bool vals_tighten_once(struct vals *v)
 	bits_signed(v->b, 63, &l, &h);
 	v->smin = max(v->smin, l);
 	v->smax = min(v->smax, h);
-	if ((s64)v->umin <= (s64)v->umax) {
-		v->smin = max_t(s64, v->smin, v->umin);
-		v->smax = min_t(s64, v->smax, v->umax);
-	}
-	if ((u64)v->smin <= (u64)v->smax) {
-		v->umin = max_t(u64, v->umin, v->smin);
-		v->umax = min_t(u64, v->umax, v->smax);
-	}
-	if (v->umin > v->umax || v->smin > v->smax)
+	if (v->umin > v->umax || v->smin > v->smax ||
+	    !bounds_meet_signs(&v->umin, &v->umax, &v->smin, &v->smax, 64))
 		return false;
 	if (!bits_meet(&v->b, bits_span(v->umin, v->umax)))
 		return false;
@@ -339,16 +382,18 @@ static bool vals_tighten_once(struct vals *v)
 	bits_signed(lo32, 31, &l, &h);
 	v->smin32 = max_t(s32, v->smin32, l);
 	v->smax32 = min_t(s32, v->smax32, h);
-	if ((s32)v->umin32 <= (s32)v->umax32) {
-		v->smin32 = max_t(s32, v->smin32, v->umin32);
-		v->smax32 = min_t(s32, v->smax32, v->umax32);
-	}
-	if ((u32)v->smin32 <= (u32)v->smax32) {
-		v->umin32 = max_t(u32, v->umin32, v->smin32);
-		v->umax32 = min_t(u32, v->umax32, v->smax32);
-	}
 	if (v->umin32 > v->umax32 || v->smin32 > v->smax32)
 		return false;
+	umin32 = v->umin32;
+	umax32 = v->umax32;
+	smin32 = v->smin32;
+	smax32 = v->smax32;
+	if (!bounds_meet_signs(&umin32, &umax32, &smin32, &smax32, 32))
+		return false;
+	v->umin32 = umin32;
+	v->umax32 = umax32;
+	v->smin32 = smin32;
+	v->smax32 = smax32;
 	lo32 = bits_span(v->umin32, v->umax32);
 	lo32.unk |= GENMASK_ULL(63, 32);
 	if (!bits_meet(&v->b, lo32))
@@ -380,8 +425,11 @@ static bool vals_tighten(struct vals *v)
 	return true;
 }
 
-/* @width-bit result @r with known bits @b, zero-extended if 32 bits. */
-static void vals_set(struct vals *v, struct bounds r, struct bits b,
+/*
+ * @width-bit result @r with known bits @b, zero-extended if 32 bits;
+ * false if no value fits them all.
+ */
+static bool vals_set(struct vals *v, struct bounds r, struct bits b,
 		     struct bounds r32, int width)
 {
 	if (width == 32) {
@@ -406,8 +454,7 @@ static void vals_set(struct vals *v, struct bounds r, struct bits b,
 		v->smin32 = r32.smin;
 		v->smax32 = r32.smax;
 	}
-	/* Sound inputs give a sound, hence non-empty, result. */
-	WARN_ON_ONCE(!vals_tighten(v));
+	return vals_tighten(v);
 }
 
 /* The values @size bytes loaded from memory may have. */
@@ -739,9 +786,12 @@ static void alu_width(u8 op, const struct vals *a, const struct vals *b,
 
 /*
  * d = d op s on scalars, in 64 or 32 bits (the latter zero-extended).
- * Constants are folded exactly as the runtime computes.
+ * Constants are folded exactly as the runtime computes. An empty result
+ * (false) can only come from an empty input: a path refine() should have
+ * dropped.
  */
-static void scalar_alu(struct vals *d, const struct vals *s, u8 op, int width)
+static bool scalar_alu(struct vals *d, const struct vals *s, u8 op,
+		       int width)
 {
 	struct bounds r, r32;
 	struct bits b, b32;
@@ -752,13 +802,13 @@ static void scalar_alu(struct vals *d, const struct vals *s, u8 op, int width)
 	 */
 	if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
 	    s->umax >= width) {
-		vals_set(d, range_any(width), bits_low(bits_any(), width),
-			 range_any(32), width);
-		return;
+		return vals_set(d, range_any(width),
+				bits_low(bits_any(), width), range_any(32),
+				width);
 	}
 	if (vals_is_const(d) && vals_is_const(s)) {
 		*d = vals_const(alu_eval(op, d->b.val, s->b.val, width));
-		return;
+		return true;
 	}
 	alu_width(op, d, s, width, &r, &b);
 	if (width == 64 && alu_low_closed(op)) {
@@ -769,7 +819,7 @@ static void scalar_alu(struct vals *d, const struct vals *s, u8 op, int width)
 	} else {
 		r32 = range_any(32);
 	}
-	vals_set(d, r, b, r32, width);
+	return vals_set(d, r, b, r32, width);
 }
 
 /* ---- registers, stack and states --------------------------------------- */
@@ -2493,6 +2543,18 @@ static int do_atomic(struct env *env, const struct bpf_insn *in,
 
 /* ---- pass 2: arithmetic --------------------------------------------- */
 
+/*
+ * An operation on a value set gave no value: its input was empty, which
+ * the jump that narrowed it should have found. Refuse rather than go on
+ * with a state that claims nothing.
+ */
+static int empty_result(struct env *env)
+{
+	return reject(env, -EFAULT,
+		      "R%d: no value fits the result (verifier bug): refusing",
+		      env->insns[env->insn].dst_reg);
+}
+
 static const char *ptr_name(const struct reg *r)
 {
 	return kind_names[r->kind];
@@ -2686,7 +2748,8 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 		by.b.val = 0;
 		vals_tighten(&by);
 	}
-	scalar_alu(&res.v, &by, op, 64);
+	if (!scalar_alu(&res.v, &by, op, 64))
+		return empty_result(env);
 	if (res.v.smin <= -MAX_VAR_OFF || res.v.smin >= MAX_VAR_OFF)
 		return reject(env, -EINVAL,
 			      "R%d: offset %lld is out of range for a %s pointer",
@@ -2715,7 +2778,7 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 }
 
 /* Byte swaps: to_le is a truncation here, to_be swaps. */
-static void do_swap(struct reg *d, const struct bpf_insn *in)
+static bool do_swap(struct reg *d, const struct bpf_insn *in)
 {
 	bool be = BPF_SRC(in->code) == BPF_TO_BE;
 	int bits = in->imm;
@@ -2727,8 +2790,8 @@ static void do_swap(struct reg *d, const struct bpf_insn *in)
 		if (be)
 			reg_scalar(d, vals_of_size(bits / 8));
 		else if (bits != 64)
-			scalar_alu(&d->v, &mask, BPF_AND, 64);
-		return;
+			return scalar_alu(&d->v, &mask, BPF_AND, 64);
+		return true;
 	}
 	x = d->v.b.val;
 	switch (bits) {
@@ -2742,6 +2805,7 @@ static void do_swap(struct reg *d, const struct bpf_insn *in)
 		x = be ? swab64(x) : x;
 	}
 	reg_scalar(d, vals_const(x));
+	return true;
 }
 
 static int do_alu(struct env *env, const struct bpf_insn *in)
@@ -2776,7 +2840,8 @@ static int do_alu(struct env *env, const struct bpf_insn *in)
 		} else if (width == 32) {
 			struct reg r = { .kind = K_SCALAR, .v = s->v };
 
-			scalar_alu(&r.v, &s->v, BPF_MOV, 32);
+			if (!scalar_alu(&r.v, &s->v, BPF_MOV, 32))
+				return empty_result(env);
 			*d = r;
 		} else {
 			/* a copy: what is learnt about one holds for both */
@@ -2797,10 +2862,9 @@ static int do_alu(struct env *env, const struct bpf_insn *in)
 			reg_unknown(d);
 			return 0;
 		}
-		if (op == BPF_END)
-			do_swap(d, in);
-		else
-			scalar_alu(&d->v, &d->v, BPF_NEG, width);
+		if (op == BPF_END ? !do_swap(d, in) :
+		    !scalar_alu(&d->v, &d->v, BPF_NEG, width))
+			return empty_result(env);
 		d->id = 0;
 		d->precise = false;
 		return 0;
@@ -2814,7 +2878,8 @@ static int do_alu(struct env *env, const struct bpf_insn *in)
 		if (err)
 			return err;
 	}
-	scalar_alu(&d->v, &s->v, op, width);
+	if (!scalar_alu(&d->v, &s->v, op, width))
+		return empty_result(env);
 	d->id = 0;
 	d->precise = false;
 	return 0;

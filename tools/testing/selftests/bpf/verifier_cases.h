@@ -576,6 +576,60 @@ static const struct vcase cases[] = {
 
 #define TAKEN(nm, ok, lg, ...) TAKEN_E(nm, ok, 0, lg, __VA_ARGS__)
 
+	/*
+	 * Signed [-7, 0] and unsigned [0x18, 2^64 - 48] have no value in
+	 * common: that side of the jump cannot happen and is dropped where
+	 * the jump refines r1, before any arithmetic meets the empty set.
+	 */
+	{
+		.name = "jumps: a side whose signed and unsigned ranges are disjoint",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(JI(BPF_JSLE, R1, 0, 2)),
+			CONTINUE_IF(JI(BPF_JSGE, R1, -7, 2)),
+			CONTINUE_IF(JI(BPF_JGE, R1, 0x18, 2)),
+			LDI64(R2, 0xffffffffffffffd0ULL),
+			CONTINUE_IF(J(BPF_JLE, R1, R2, 2)),
+			A64I(BPF_SUB, R1, 0x18), A64I(BPF_MUL, R1, 3),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
+	},
+	{
+		.name = "jumps: the same in 32 bits",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(J32I(BPF_JSLE, R1, 0, 2)),
+			CONTINUE_IF(J32I(BPF_JSGE, R1, -7, 2)),
+			CONTINUE_IF(J32I(BPF_JGE, R1, 0x18, 2)),
+			CONTINUE_IF(J32I(BPF_JLE, R1, 0xffffffd0, 2)),
+			A32I(BPF_SUB, R1, 0x18), A32I(BPF_MUL, R1, 3),
+			A64I(BPF_SUB, R1, 0x18), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
+	},
+	{
+		.name = "jumps: the side that is not empty is still checked",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(JI(BPF_JSLE, R1, 0, 2)),
+			CONTINUE_IF(JI(BPF_JSGE, R1, -7, 2)),
+			CONTINUE_IF(JI(BPF_JGE, R1, 0x18, 2)),
+			LDI64(R2, 0xffffffffffffffd0ULL),
+			CONTINUE_IF(J(BPF_JGT, R1, R2, 2)),
+			A64I(BPF_ADD, R1, 7), ACCESS_R6_PLUS_R1,
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
+	{
+		.name = "jumps: the side that is not empty is still refused",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(JI(BPF_JSLE, R1, 0, 2)),
+			CONTINUE_IF(JI(BPF_JSGE, R1, -7, 2)),
+			CONTINUE_IF(JI(BPF_JGE, R1, 0x18, 2)),
+			LDI64(R2, 0xffffffffffffffd0ULL),
+			CONTINUE_IF(J(BPF_JGT, R1, R2, 2)),
+			A64I(BPF_ADD, R1, 8), LDX(BPF_B, R0, R1, 0), EXIT(),
+		},
+		.result = REJECT, .log = "scalar",
+	},
 	FALL("not r1 > 47", 1, NULL, JI(BPF_JGT, R1, 47, 4)),
 	FALL("not r1 > 48", 0, "map value", JI(BPF_JGT, R1, 48, 4)),
 	FALL("not r1 >= 48", 1, NULL, JI(BPF_JGE, R1, 48, 4)),
