@@ -2343,7 +2343,7 @@ static int value_access(struct env *env, struct mem_access *m,
 			const struct reg *base)
 {
 	const struct bpf_map *map = base->map;
-	s64 lo = base->v.smin + m->off;
+	s64 lo = base->v.smin + m->off, hi = base->v.smax + m->off;
 
 	/*
 	 * A locked operation that splits a cache line raises #AC under
@@ -2364,19 +2364,19 @@ static int value_access(struct env *env, struct mem_access *m,
 	    (map->map_flags & BPF_F_WRONLY_PROG))
 		return reject(env, -EACCES, "map %s is write-only to programs",
 			      map->name);
+	/* a constant may be negative: the access's own offset may make up */
 	if (base->v.smin < 0 && !vals_is_const(&base->v))
 		return reject(env, -EACCES,
 			      "R%d's offset into the map value may be negative (min %lld): check it first",
 			      m->regno, base->v.smin);
-	if (base->v.umax >= MAX_VAR_OFF)
+	if (base->v.smax >= MAX_VAR_OFF)
 		return reject(env, -EACCES,
 			      "R%d's offset into the map value is unbounded: check it first",
 			      m->regno);
-	if (lo < 0 || base->v.umax + m->off + m->size > map->value_size)
+	if (lo < 0 || hi + m->size > map->value_size)
 		return reject(env, -EACCES,
 			      "access of %d bytes at offset %lld..%lld of a %u-byte map value",
-			      m->size, lo, (s64)base->v.umax + m->off,
-			      map->value_size);
+			      m->size, lo, hi, map->value_size);
 	if (m->type == BPF_WRITE && m->val && is_ptr(m->val) && !env->leaks_ok)
 		return reject(env, -EACCES, "a pointer would leak into a map");
 	if (m->dst)
@@ -3321,10 +3321,10 @@ static int helper_mem(struct env *env, u8 regno, u64 min, u64 max,
 		return value_access(env, &(struct mem_access){
 			.regno = regno, .size = 0,
 			.type = write ? BPF_WRITE : BPF_READ,
-		}, r) ?: (r->v.umax + max > r->map->value_size ?
+		}, r) ?: (r->v.smax + max > r->map->value_size ?
 			  reject(env, -EACCES,
-				 "R%d: %llu bytes at offset %llu do not fit in a %u-byte map value",
-				 regno, max, r->v.umax, r->map->value_size) : 0);
+				 "R%d: %llu bytes at offset %lld do not fit in a %u-byte map value",
+				 regno, max, r->v.smax, r->map->value_size) : 0);
 	case K_VALUE_OR_NULL:
 		return reject(env, -EACCES,
 			      "R%d may be NULL: compare it with 0 before passing it",

@@ -1121,6 +1121,66 @@ static const struct vcase cases[] = {
 	     LDX(BPF_B, R0, R0, -1), EXIT()),
 	MAPC("a store past the value", 0, "map value", VALUE(MAP_ARRAY8),
 	     ST(BPF_DW, R0, 8, 0), MOV64I(R0, 0), EXIT()),
+	/*
+	 * A constant negative offset, as clang emits: r0 - 44 + 88 is offset
+	 * 44. Unprivileged pointers may not leave the value even so.
+	 */
+	{
+		.name = "maps: a value pointer moved back by a constant",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64I(R1, 9), STX(BPF_W, R0, 44, R1),
+			A64I(BPF_SUB, R0, 44), LDX(BPF_W, R0, R0, 88), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 9,
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a store through a value pointer moved back",
+		.insns = {
+			VALUE(MAP_ARRAY48), A64I(BPF_ADD, R0, -8),
+			ST(BPF_DW, R0, 48, 3), LDX(BPF_DW, R0, R0, 48), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 3,
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a value pointer moved back, then before the value",
+		.insns = {
+			VALUE(MAP_ARRAY48), A64I(BPF_SUB, R0, 44),
+			LDX(BPF_W, R0, R0, 40), EXIT(),
+		},
+		.result = REJECT, .log = "map value",
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a value pointer moved back, then past the value",
+		.insns = {
+			VALUE(MAP_ARRAY48), A64I(BPF_SUB, R0, 44),
+			LDX(BPF_W, R0, R0, 89), EXIT(),
+		},
+		.result = REJECT, .log = "48-byte map value",
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a helper's key through a value pointer moved back",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64(R2, R0), A64I(BPF_ADD, R2, -4),
+			A64I(BPF_ADD, R2, 8), LDMAP(R1, MAP_ARRAY48),
+			CALL(BPF_FUNC_map_lookup_elem), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a helper's key at a negative offset of a value",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64(R2, R0), A64I(BPF_ADD, R2, -4),
+			LDMAP(R1, MAP_ARRAY48), CALL(BPF_FUNC_map_lookup_elem),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = REJECT, .log = "map value",
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
 	MAPC("a moved value pointer", 1, NULL, VALUE(MAP_ARRAY48),
 	     A64I(BPF_ADD, R0, 40), LDX(BPF_DW, R0, R0, 0), EXIT()),
 	MAPC("a moved value pointer, too far", 0, "map value",
