@@ -3397,7 +3397,14 @@ static int helper_arg(struct env *env, const struct bpf_func_proto *fn,
 				      "R%d must be the context, unmoved", regno);
 		return 0;
 	case ARG_PTR_TO_MEM:
-		/* the next argument is its size */
+		/* the next argument is its size: there must be one */
+		if (k + 1 >= ARRAY_SIZE(fn->arg_type) ||
+		    (fn->arg_type[k + 1] != ARG_CONST_SIZE &&
+		     fn->arg_type[k + 1] != ARG_CONST_SIZE_OR_ZERO))
+			return reject(env, -EFAULT,
+				      "helper %s#%d: memory argument %d has no size argument after it",
+				      helper_name(env->insns[env->insn].imm),
+				      env->insns[env->insn].imm, k + 1);
 		err = helper_size(env, regno + 1,
 				  fn->arg_type[k + 1] == ARG_CONST_SIZE_OR_ZERO,
 				  &min, &max);
