@@ -2138,6 +2138,15 @@ static const struct vcase cases[] = {
 		.result = REJECT, .log = "scalar", .unpriv = U_SAME,
 	},
 	{
+		.name = "CVE-2017-17852: the truncated value at run time",
+		.insns = {
+			LDI64(R1, 0x100000000ULL), A32I(BPF_ADD, R1, 0),
+			JI(BPF_JEQ, R1, 0, 2), MOV64I(R0, 2), EXIT(),
+			MOV64I(R0, 1), EXIT(),
+		},
+		RUNS_TO_1,
+	},
+	{
 		.name = "CVE-2017-16996: a 32-bit load is truncated",
 		.insns = {
 			UNKNOWN_R1, STX(BPF_DW, R10, -8, R1), LDX(BPF_W, R1, R10, -8),
@@ -2145,6 +2154,15 @@ static const struct vcase cases[] = {
 			MOV64I(R0, 0), EXIT(),
 		},
 		.result = REJECT, .log = "48-byte map value",
+	},
+	{
+		.name = "CVE-2017-16996: the truncated load bounded",
+		.insns = {
+			UNKNOWN_R1, STX(BPF_DW, R10, -8, R1), LDX(BPF_W, R1, R10, -8),
+			JI(BPF_JGT, R1, 47, 4), ACCESS_R6_PLUS_R1,
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
 	},
 	{
 		/* signed and unsigned bounds were mixed up */
@@ -2156,6 +2174,14 @@ static const struct vcase cases[] = {
 		.result = REJECT, .err = EINVAL, .log = "no lower bound",
 	},
 	{
+		.name = "CVE-2017-17853: signed bounds with a floor",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(JI(BPF_JSLE, R1, 47, 2)),
+			CONTINUE_IF(JI(BPF_JSGE, R1, 0, 2)), ACCESS_R6_PLUS_R1,
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
+	{
 		/* pointer arithmetic overflowed the verifier's offsets */
 		.name = "CVE-2017-17854: huge offsets do not wrap around",
 		.insns = {
@@ -2164,6 +2190,14 @@ static const struct vcase cases[] = {
 			A64I(BPF_ADD, R0, 2), LDX(BPF_DW, R0, R0, 0), EXIT(),
 		},
 		.result = REJECT, .err = EINVAL, .unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2017-17854: offsets that stay small",
+		.insns = {
+			VALUE(MAP_ARRAY8), LDI64(R1, 2), A64(BPF_ADD, R0, R1),
+			A64(BPF_ADD, R0, R1), LDX(BPF_W, R0, R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
 	},
 	{
 		/* pruning took a pointer for a scalar */
@@ -2178,12 +2212,31 @@ static const struct vcase cases[] = {
 		.result = REJECT, .log = "scalar", .unpriv = U_SAME,
 	},
 	{
+		.name = "CVE-2017-17855: two stack pointers meet",
+		.insns = {
+			LDX(BPF_W, R1, R1, SKB(len)),
+			JI(BPF_JEQ, R1, 0, 3),
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -8), JA(2),
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -8),
+			ST(BPF_DW, R2, 0, 0), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
+	},
+	{
 		.name = "CVE-2017-17856: stack pointers are strictly aligned",
 		.insns = {
 			MOV64(R2, R10), A64I(BPF_ADD, R2, -7), ST(BPF_W, R2, 0, 0),
 			MOV64I(R0, 0), EXIT(),
 		},
 		.result = REJECT, .log = "misaligned", .flags = BPF_F_ANY_ALIGNMENT,
+	},
+	{
+		.name = "CVE-2017-17856: an aligned stack store",
+		.insns = {
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -8), ST(BPF_W, R2, 0, 0),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .flags = BPF_F_ANY_ALIGNMENT,
 	},
 	{
 		/* helpers could be handed stack ranges that were not checked */
@@ -2194,6 +2247,15 @@ static const struct vcase cases[] = {
 			CALL(BPF_FUNC_skb_load_bytes), MOV64I(R0, 0), EXIT(),
 		},
 		.result = REJECT, .unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2017-17857: a helper's stack range that fits",
+		.insns = {
+			MOV64(R6, R1), MOV64I(R2, 0), MOV64(R3, R10),
+			A64I(BPF_ADD, R3, -8), MOV64I(R4, 8),
+			CALL(BPF_FUNC_skb_load_bytes), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
 	},
 	{
 		/* unreachable code still went to the runtime */
@@ -2268,6 +2330,16 @@ static const struct vcase cases[] = {
 		},
 		.result = REJECT, .log = "unbounded",
 	},
+	{
+		.name = "CVE-2020-27194: 32-bit or, then a 32-bit check",
+		.insns = {
+			UNKNOWN_R1, LDI64(R2, 0x100000001ULL),
+			CONTINUE_IF(J(BPF_JLE, R1, R2, 2)),
+			A32I(BPF_OR, R1, 0), CONTINUE_IF(J32I(BPF_JLE, R1, 1, 2)),
+			MOV32(R1, R1), ACCESS_R6_PLUS_R1,
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
 	/* 32-bit and/or/xor skipped their bounds when both low halves were known */
 #define CVE_3490(nm, ok, op, v, sub) {					\
 	.name = "CVE-2021-3490: 32-bit " nm,				\
@@ -2336,6 +2408,24 @@ static const struct vcase cases[] = {
 			MOV64I(R0, 0), EXIT(),
 		},
 		.result = REJECT, .log = "NULL", .unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2022-23222: arithmetic on a copy after the NULL check",
+		.insns = {
+			LOOKUP(MAP_ARRAY8), JI(BPF_JEQ, R0, 0, 4), MOV64(R1, R0),
+			A64I(BPF_ADD, R1, 1), LDX(BPF_B, R0, R1, 0), EXIT(),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2022-23222: a NULL check of the copy does not check the moved one",
+		.insns = {
+			LOOKUP(MAP_ARRAY8), MOV64(R1, R0), A64I(BPF_ADD, R1, 0),
+			JI(BPF_JEQ, R1, 0, 2), LDX(BPF_B, R0, R0, 0), EXIT(),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = REJECT, .unpriv = U_SAME,
 	},
 	{
 		/* unprivileged pointer arithmetic could leave its object */
