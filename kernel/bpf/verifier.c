@@ -494,8 +494,8 @@ static int check_cfg(struct env *env)
 		goto out;
 	}
 	for (i = 0; i < env->len; i++)
-		if (is_ldimm64(&env->insns[i]))
-			color[++i] = FINISHED;	/* not a place to land */
+		if (env->info[i].flags & I_IMM64_HI)
+			color[i] = FINISHED;	/* not a place to land */
 
 	stack[depth++] = 0;
 	color[0] = ACTIVE;
@@ -509,9 +509,7 @@ static int check_cfg(struct env *env)
 					     i, next[k]);
 				goto out;
 			}
-			/* second halves have code 0: this is a first half */
-			if (next[k] > 0 &&
-			    is_ldimm64(&env->insns[next[k] - 1])) {
+			if (env->info[next[k]].flags & I_IMM64_HI) {
 				err = reject(env, -EINVAL,
 					     "%u: jump into the middle of the 64-bit load at %lld",
 					     i, next[k] - 1);
@@ -651,7 +649,7 @@ static void compute_liveness(struct env *env)
 	while (changed) {
 		changed = false;
 		for (i = env->len; i-- > 0;) {
-			if (i > 0 && is_ldimm64(&env->insns[i - 1]))
+			if (env->info[i].flags & I_IMM64_HI)
 				continue;
 			n = successors(env, i, next);
 			out = 0;
@@ -940,7 +938,8 @@ static int stack_write(struct env *env, s64 addr, int size,
 	 * As upstream: pointers are always kept; scalars only for CAP_BPF
 	 * and only if something is known of them. The rest is data.
 	 */
-	if (val && !is_ptr(val) && (!env->loops_ok || vals_is_any(&val->v)))
+	if (val && !is_ptr(val) &&
+	    (!env->spill_scalars || vals_is_any(&val->v)))
 		val = NULL;
 	if (val && !zero && b == 0 &&
 	    (is_ptr(val) || size == SLOT_SIZE ||
@@ -2416,6 +2415,23 @@ static void keep_precise(struct env *env, const struct state *old, u32 insn)
 }
 
 /*
+ * How visit() keeps the lists of checkpoints short. An open checkpoint
+ * that the path missed OPEN_MISSES times belongs to an earlier iteration
+ * of a loop the path is still in: later iterations seldom match it, so
+ * it is parked (kept for the path's precision, no longer compared). A
+ * proven checkpoint is dropped once it has missed DONE_MISSES times and
+ * more than DONE_MISSES_PER_HIT times per hit: comparing against it costs
+ * more than the paths it stops save. In a loop, a new checkpoint is made
+ * only every LOOP_CHECKPOINT_STEPS instructions of the path, since one
+ * iteration's state seldom includes the next's and each costs memory.
+ * The numbers only trade time for memory: any value is safe.
+ */
+#define OPEN_MISSES		8
+#define DONE_MISSES		64
+#define DONE_MISSES_PER_HIT	8
+#define LOOP_CHECKPOINT_STEPS	64
+
+/*
  * At a meeting point: stop if a proven checkpoint includes this state,
  * refuse an infinite loop, otherwise keep the state as a checkpoint.
  * Returns 1 to stop the path.
@@ -2434,7 +2450,7 @@ static int visit(struct env *env, u32 insn)
 				      "infinite loop: the state at %u repeats",
 				      insn);
 		/* an old iteration: keep it for the path, stop comparing */
-		if (++cp->misses > 8) {
+		if (++cp->misses > OPEN_MISSES) {
 			hlist_del(&cp->node);
 			hlist_add_head(&cp->node, &env->parked);
 			cp->parked = true;
@@ -2446,14 +2462,15 @@ static int visit(struct env *env, u32 insn)
 			keep_precise(env, &cp->st, insn);
 			return 1;
 		}
-		/* keep the list short: drop checkpoints that never help */
-		if (++cp->misses > 64 && cp->misses > 8 * cp->hits)
+		/* keep the list short: drop checkpoints that seldom help */
+		if (++cp->misses > DONE_MISSES &&
+		    cp->misses > DONE_MISSES_PER_HIT * cp->hits)
 			checkpoint_free(env, cp);
 	}
 	if (env->cp_bytes > MAX_CHECKPOINT_BYTES)
 		return 0;
 	/* in a loop, one iteration's state seldom helps the next */
-	if (looping && env->cur->trail_len < 64)
+	if (looping && env->cur->trail_len < LOOP_CHECKPOINT_STEPS)
 		return 0;
 	return add_checkpoint(env, insn);
 }
@@ -2760,7 +2777,7 @@ static int rewrite(struct env *env)
 		return -ENOMEM;
 	for (i = 0; i < env->len; i++) {
 		pos[i] = len;
-		if (i > 0 && is_ldimm64(&env->insns[i - 1]) &&
+		if ((env->info[i].flags & I_IMM64_HI) &&
 		    (env->info[i - 1].flags & I_SEEN))
 			continue;
 		len += rewrite_insn(env, i, scratch);
@@ -2773,7 +2790,7 @@ static int rewrite(struct env *env)
 		goto out;
 	}
 	for (i = 0; i < env->len; i++) {
-		if (i > 0 && is_ldimm64(&env->insns[i - 1]) &&
+		if ((env->info[i].flags & I_IMM64_HI) &&
 		    (env->info[i - 1].flags & I_SEEN))
 			continue;
 		rewrite_insn(env, i, insns + pos[i]);
@@ -2847,8 +2864,9 @@ static int check_shape(struct env *env)
 					 i, msg);
 			return err;
 		}
+		/* check_opcode() made sure the second half exists */
 		if (is_ldimm64(&env->insns[i]))
-			i++;
+			env->info[++i].flags |= I_IMM64_HI;
 	}
 	err = check_cfg(env);
 	if (!err)
@@ -2938,7 +2956,8 @@ int ebpf_verify(struct bpf_prog **pprog, const struct ebpf_prog_type *type,
 	env->insns = prog->insnsi;
 	env->len = prog->len;
 	env->loops_ok = bpf_capable();
-	env->precision = env->loops_ok;
+	env->spill_scalars = bpf_capable();
+	env->precision = bpf_capable();
 	env->leaks_ok = perfmon_capable();
 	env->strict = attr->prog_flags & BPF_F_STRICT_ALIGNMENT ||
 		      (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&

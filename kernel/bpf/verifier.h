@@ -126,6 +126,7 @@ enum {
 	I_CTX = BIT(2),		/* accesses the context */
 	I_OTHER_MEM = BIT(3),	/* accesses other memory */
 	I_NOSPEC = BIT(4),	/* a store a later load must not bypass */
+	I_IMM64_HI = BIT(5),	/* the second half of a 64-bit immediate load */
 };
 
 /* How unprivileged pointer arithmetic moved a pointer: insn_info.alu_kind */
@@ -161,10 +162,16 @@ struct env {
 	struct bpf_insn *insns;
 	u32 len;
 	struct insn_info *info;
-	/* privileges: loops, pointer leaks, alignment checks */
-	bool loops_ok, leaks_ok, strict;
-	/* scalars only compare when precise; as upstream, for CAP_BPF */
-	bool precision;
+	/*
+	 * What the loader's privileges allow, each named for what it
+	 * switches. CAP_BPF: back edges (loops_ok), keeping the values of
+	 * scalars spilled to the stack (spill_scalars), comparing scalars
+	 * at checkpoints only when precise (precision), as upstream.
+	 * CAP_PERFMON: pointers seen as numbers, read of unwritten stack,
+	 * no speculation hardening (leaks_ok). strict: check the alignment
+	 * of every map value access.
+	 */
+	bool loops_ok, spill_scalars, precision, leaks_ok, strict;
 	struct vlog log;
 	char err[192];
 
