@@ -703,9 +703,9 @@ static void alu_width(u8 op, const struct vals *a, const struct vals *b,
 			*rb = (struct bits){ (VALS_S)ba.val >> lo,
 					     (VALS_S)ba.unk >> lo };
 		else
-			*rb = bits_low((struct bits){ half_s(ba.val) >> lo,
-						      half_s(ba.unk) >> lo },
-				       VALS_HALF);
+			*rb = bits_low((struct bits){
+					.val = half_s(ba.val) >> lo,
+					.unk = half_s(ba.unk) >> lo }, VALS_HALF);
 		break;
 	}
 }

@@ -188,7 +188,6 @@ static int trail_add(struct state *st, struct step step)
 	return 0;
 }
 
-
 /* ---- pass 1: shape -------------------------------------------------- */
 
 static bool is_ldimm64(const struct bpf_insn *in)

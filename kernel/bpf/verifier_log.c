@@ -47,8 +47,7 @@ __printf(2, 3) void vlog(struct env *env, const char *fmt, ...)
 }
 
 /* Note why the program is refused; the main loop prints it in context. */
-__printf(3, 4) int reject(struct env *env, int err, const char *fmt,
-				 ...)
+__printf(3, 4) int reject(struct env *env, int err, const char *fmt, ...)
 {
 	va_list args;
 

@@ -524,7 +524,7 @@ static const struct vcase cases[] = {
 		.insns = { UNKNOWN_R1, A64I(BPF_AND, R1, 0), A64I(BPF_OR, R1, 0x2000),
 			   BSWAP(BPF_TO_BE, R1, 16), ACCESS_R6_PLUS_R1 },
 		.result = ACCEPT, .run = true, .retval = 0,
-		.ref_skip = "upstream 6.1 forgets everything about a swapped value",
+		.ref_skip = SKIP_SWAP,
 	},
 	BOUND_BAD("byte swap makes a bounded value unknown",
 		  "48-byte map value", A64I(BPF_AND, R1, 1),
@@ -534,7 +534,7 @@ static const struct vcase cases[] = {
 		.insns = { UNKNOWN_R1, A64I(BPF_AND, R1, 31), BSWAP(BPF_TO_LE, R1, 16),
 			   ACCESS_R6_PLUS_R1 },
 		.result = ACCEPT, .run = true, .retval = 0,
-		.ref_skip = "upstream 6.1 forgets everything about a swapped value",
+		.ref_skip = SKIP_SWAP,
 	},
 	BOUND_BAD("a shift by the width is unknown", "48-byte map value",
 		  MOV64I(R2, 32), MOV64I(R1, 1), A32(BPF_LSH, R1, R2),
@@ -2508,7 +2508,7 @@ static const struct vcase cases[] = {
 	/* ---- pruning keeps apart what matters (CVE-2023-2163 and kin) ---------- */
 	/*
 	 * Two paths meet with r1 = @first and r1 = @second; the verifier
-	 * explores the fall-through (@first) before the jump (@second). Each
+	 * explores the side not taken (@first) before the jump (@second). Each
 	 * case comes twice: unsafe value first, refused before any saved
 	 * state is compared; and safe value first, refused only if the check
 	 * after the meeting point made r1 precise in the saved state.
@@ -2523,64 +2523,122 @@ static const struct vcase cases[] = {
 	},								\
 	.result = REJECT, .ref_skip = skip,				\
 }
-#define MEET_PAIR(nm, safe, bad, skip, ...)				\
-	MEET_ORDER(nm, bad, safe, skip, __VA_ARGS__),			\
-	MEET_ORDER(nm " (safe path first)", safe, bad, skip, __VA_ARGS__)
-#define MEET_SKIP(nm, bad, skip, ...) MEET_PAIR(nm, 0, bad, skip, __VA_ARGS__)
-#define MEET(nm, bad, ...) MEET_PAIR(nm, 0, bad, NULL, __VA_ARGS__)
 
-	MEET("a register", 100, ACCESS_R6_PLUS_R1),
-	MEET("a spilled register", 100, STX(BPF_DW, R10, -16, R1),
+/* unsafe value first, then safe value first */
+#define MEET(nm, safe, bad, ...) MEET_ORDER(nm, bad, safe, NULL, __VA_ARGS__)
+#define MEET_SAFE_FIRST(nm, safe, bad, ...)				\
+	MEET_ORDER(nm " (safe path first)", safe, bad, NULL, __VA_ARGS__)
+
+	MEET("a register", 0, 100, ACCESS_R6_PLUS_R1),
+	MEET_SAFE_FIRST("a register", 0, 100, ACCESS_R6_PLUS_R1),
+	MEET("a spilled register", 0, 100, STX(BPF_DW, R10, -16, R1),
 	     MOV64I(R1, 0), LDX(BPF_DW, R1, R10, -16), ACCESS_R6_PLUS_R1),
-	MEET("a copy", 100, MOV64(R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
-	MEET("a branch it decides", 1, JI(BPF_JEQ, R1, 0, 2),
+	MEET_SAFE_FIRST("a spilled register", 0, 100, STX(BPF_DW, R10, -16, R1),
+			MOV64I(R1, 0), LDX(BPF_DW, R1, R10, -16), ACCESS_R6_PLUS_R1),
+	MEET("a copy", 0, 100, MOV64(R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
+	MEET_SAFE_FIRST("a copy", 0, 100, MOV64(R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
+	MEET("a branch it decides", 0, 1, JI(BPF_JEQ, R1, 0, 2),
 	     LDX(BPF_DW, R0, R1, 0), EXIT(), MOV64I(R0, 0), EXIT()),
-	MEET("the source of a comparison", 5, MOV64I(R3, 3),
+	MEET_SAFE_FIRST("a branch it decides", 0, 1, JI(BPF_JEQ, R1, 0, 2),
+			LDX(BPF_DW, R0, R1, 0), EXIT(), MOV64I(R0, 0), EXIT()),
+	MEET("the source of a comparison", 0, 5, MOV64I(R3, 3),
 	     J(BPF_JGT, R3, R1, 2), LDX(BPF_DW, R0, R1, 0), EXIT(),
 	     MOV64I(R0, 0), EXIT()),
-	MEET("a value added to a pointer later", 8, MOV64(R3, R10),
+	MEET_SAFE_FIRST("the source of a comparison", 0, 5, MOV64I(R3, 3),
+			J(BPF_JGT, R3, R1, 2), LDX(BPF_DW, R0, R1, 0), EXIT(),
+			MOV64I(R0, 0), EXIT()),
+	MEET("a value added to a pointer later", 0, 8, MOV64(R3, R10),
 	     A64I(BPF_ADD, R3, -8), A64(BPF_ADD, R3, R1), ST(BPF_DW, R3, 0, 0),
 	     MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("a value added to a pointer later", 0, 8, MOV64(R3, R10),
+			A64I(BPF_ADD, R3, -8), A64(BPF_ADD, R3, R1), ST(BPF_DW, R3, 0, 0),
+			MOV64I(R0, 0), EXIT()),
 	/* upstream 6.1 knows nothing of the result: no pruning to test there */
-	MEET_SKIP("a byte-swapped value", 100,
-		  "upstream 6.1 forgets everything about a swapped value",
-		  BSWAP(BPF_TO_LE, R1, 16), ACCESS_R6_PLUS_R1),
-	MEET_SKIP("a negated value", -100,
-		  "upstream 6.1 forgets everything about a negated value",
-		  INSN(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0), ACCESS_R6_PLUS_R1),
-	MEET("a 32-bit copy", 100, MOV32(R1, R1), ACCESS_R6_PLUS_R1),
-	MEET("a sum of two registers", 100, MOV64I(R3, 1),
+#define SKIP_SWAP "upstream 6.1 forgets everything about a swapped value"
+#define SKIP_NEG "upstream 6.1 forgets everything about a negated value"
+	MEET_ORDER("a byte-swapped value", 100, 0, SKIP_SWAP,
+		   BSWAP(BPF_TO_LE, R1, 16), ACCESS_R6_PLUS_R1),
+	MEET_ORDER("a byte-swapped value (safe path first)", 0, 100, SKIP_SWAP,
+		   BSWAP(BPF_TO_LE, R1, 16), ACCESS_R6_PLUS_R1),
+	MEET_ORDER("a negated value", -100, 0, SKIP_NEG,
+		   INSN(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0), ACCESS_R6_PLUS_R1),
+	MEET_ORDER("a negated value (safe path first)", 0, -100, SKIP_NEG,
+		   INSN(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0), ACCESS_R6_PLUS_R1),
+	MEET("a 32-bit copy", 0, 100, MOV32(R1, R1), ACCESS_R6_PLUS_R1),
+	MEET_SAFE_FIRST("a 32-bit copy", 0, 100, MOV32(R1, R1), ACCESS_R6_PLUS_R1),
+	MEET("a sum of two registers", 0, 100, MOV64I(R3, 1),
 	     A64(BPF_ADD, R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
-	MEET("a 4-byte spill", 100, STX(BPF_W, R10, -8, R1), MOV64I(R1, 0),
+	MEET_SAFE_FIRST("a sum of two registers", 0, 100, MOV64I(R3, 1),
+			A64(BPF_ADD, R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
+	MEET("a 4-byte spill", 0, 100, STX(BPF_W, R10, -8, R1), MOV64I(R1, 0),
 	     LDX(BPF_W, R1, R10, -8), ACCESS_R6_PLUS_R1),
-	MEET("a value fetched by an atomic add", 100,
+	MEET_SAFE_FIRST("a 4-byte spill", 0, 100, STX(BPF_W, R10, -8, R1), MOV64I(R1, 0),
+			LDX(BPF_W, R1, R10, -8), ACCESS_R6_PLUS_R1),
+	MEET("a value fetched by an atomic add", 0, 100,
 	     STX(BPF_DW, R10, -16, R1), MOV64I(R1, 0),
 	     ATOMIC(BPF_DW, BPF_ADD | BPF_FETCH, R10, -16, R1),
 	     ACCESS_R6_PLUS_R1),
-	MEET("a value swapped out by xchg", 100, STX(BPF_DW, R10, -16, R1),
+	MEET_SAFE_FIRST("a value fetched by an atomic add", 0, 100,
+			STX(BPF_DW, R10, -16, R1), MOV64I(R1, 0),
+			ATOMIC(BPF_DW, BPF_ADD | BPF_FETCH, R10, -16, R1),
+			ACCESS_R6_PLUS_R1),
+	MEET("a value swapped out by xchg", 0, 100, STX(BPF_DW, R10, -16, R1),
 	     MOV64I(R1, 0), ATOMIC(BPF_DW, BPF_XCHG, R10, -16, R1),
 	     ACCESS_R6_PLUS_R1),
-	MEET("a value swapped out by cmpxchg", 100, STX(BPF_DW, R10, -16, R1),
+	MEET_SAFE_FIRST("a value swapped out by xchg", 0, 100, STX(BPF_DW, R10, -16, R1),
+			MOV64I(R1, 0), ATOMIC(BPF_DW, BPF_XCHG, R10, -16, R1),
+			ACCESS_R6_PLUS_R1),
+	MEET("a value swapped out by cmpxchg", 0, 100, STX(BPF_DW, R10, -16, R1),
 	     MOV64I(R0, 0), MOV64I(R2, 0),
 	     ATOMIC(BPF_DW, BPF_CMPXCHG, R10, -16, R2), MOV64(R1, R0),
 	     ACCESS_R6_PLUS_R1),
+	MEET_SAFE_FIRST("a value swapped out by cmpxchg", 0, 100, STX(BPF_DW, R10, -16, R1),
+			MOV64I(R0, 0), MOV64I(R2, 0),
+			ATOMIC(BPF_DW, BPF_CMPXCHG, R10, -16, R2), MOV64(R1, R0),
+			ACCESS_R6_PLUS_R1),
 	/*
 	 * r1 bounds r4 through a compare both of whose outcomes are possible
 	 * (48 is safe); the bound r4 learns must make r1 precise.
 	 */
-	MEET_PAIR("the bound of a register compare, taken side", 48, 99, NULL,
+	MEET("the bound of a register compare, taken side", 0, 48, 99,
 	     LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J(BPF_JLT, R4, R1, 2)),
 	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
-	MEET_PAIR("the bound of a register compare, fall-through side", 48, 99, NULL,
+	MEET_SAFE_FIRST("the bound of a register compare, taken side", 0, 48, 99,
+			LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J(BPF_JLT, R4, R1, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("the bound of a register compare, taken side", 48, 99,
+			LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J(BPF_JLT, R4, R1, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET("the bound of a register compare, fall-through side", 0, 48, 99,
 	     LDX(BPF_B, R4, R6, 1), J(BPF_JGE, R4, R1, 2),
 	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
-	MEET_PAIR("the bound of a 32-bit register compare, taken side", 48, 99, NULL,
+	MEET_SAFE_FIRST("the bound of a register compare, fall-through side", 0, 48, 99,
+			LDX(BPF_B, R4, R6, 1), J(BPF_JGE, R4, R1, 2),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("the bound of a register compare, fall-through side", 48, 99,
+			LDX(BPF_B, R4, R6, 1), J(BPF_JGE, R4, R1, 2),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET("the bound of a 32-bit register compare, taken side", 0, 48, 99,
 	     LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J32(BPF_JGT, R1, R4, 2)),
 	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
-	MEET_PAIR("a bound learnt through a copy of the compared register", 48, 99, NULL,
+	MEET_SAFE_FIRST("the bound of a 32-bit register compare, taken side", 0, 48, 99,
+			LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J32(BPF_JGT, R1, R4, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("the bound of a 32-bit register compare, taken side", 48, 99,
+			LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J32(BPF_JGT, R1, R4, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET("a bound learnt through a copy of the compared register", 0, 48, 99,
 	     LDX(BPF_B, R4, R6, 1), MOV64(R5, R4),
 	     CONTINUE_IF(J(BPF_JLT, R5, R1, 2)),
 	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("a bound learnt through a copy of the compared register", 0, 48, 99,
+			LDX(BPF_B, R4, R6, 1), MOV64(R5, R4),
+			CONTINUE_IF(J(BPF_JLT, R5, R1, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("a bound learnt through a copy of the compared register", 48, 99,
+			LDX(BPF_B, R4, R6, 1), MOV64(R5, R4),
+			CONTINUE_IF(J(BPF_JLT, R5, R1, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
 	/*
 	 * The program of issue 13, as an attacker wrote it: the bound r2 is
 	 * 48 on the path explored first and 99 on the other, which then met

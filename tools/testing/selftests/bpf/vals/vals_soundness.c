@@ -19,7 +19,6 @@
  *   -n  random cases (pairs of sets) per operation and width
  * Exits 1 and prints the first counterexample if the domain is unsound.
  */
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -30,6 +29,7 @@
 #define W	VALS_BITS
 #define H	VALS_HALF
 #define MAXSET	8
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const u8 alu_ops[] = {
 	BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND, BPF_LSH,
@@ -65,19 +65,32 @@ static VALS_U alu(u8 op, VALS_U x, VALS_U y, int width)
 	unsigned int sh = b & (width - 1);
 
 	switch (op) {
-	case BPF_ADD: return (a + b) & m;
-	case BPF_SUB: return (a - b) & m;
-	case BPF_MUL: return (a * b) & m;
-	case BPF_DIV: return b ? a / b : 0;
-	case BPF_MOD: return b ? a % b : a;
-	case BPF_OR: return a | b;
-	case BPF_AND: return a & b;
-	case BPF_XOR: return a ^ b;
-	case BPF_LSH: return (a << sh) & m;
-	case BPF_RSH: return a >> sh;
-	case BPF_ARSH: return (uint64_t)(sext(a, width) >> sh) & m;
-	case BPF_NEG: return -a & m;
-	case BPF_MOV: return b;
+	case BPF_ADD:
+		return (a + b) & m;
+	case BPF_SUB:
+		return (a - b) & m;
+	case BPF_MUL:
+		return (a * b) & m;
+	case BPF_DIV:
+		return b ? a / b : 0;
+	case BPF_MOD:
+		return b ? a % b : a;
+	case BPF_OR:
+		return a | b;
+	case BPF_AND:
+		return a & b;
+	case BPF_XOR:
+		return a ^ b;
+	case BPF_LSH:
+		return (a << sh) & m;
+	case BPF_RSH:
+		return a >> sh;
+	case BPF_ARSH:
+		return (uint64_t)(sext(a, width) >> sh) & m;
+	case BPF_NEG:
+		return -a & m;
+	case BPF_MOV:
+		return b;
 	}
 	abort();
 }
@@ -88,18 +101,30 @@ static bool cond(u8 op, VALS_U x, VALS_U y, int width)
 	int64_t sa = sext(x, width), sb = sext(y, width);
 
 	switch (op) {
-	case BPF_JEQ: return a == b;
-	case BPF_JNE: return a != b;
-	case BPF_JGT: return a > b;
-	case BPF_JGE: return a >= b;
-	case BPF_JLT: return a < b;
-	case BPF_JLE: return a <= b;
-	case BPF_JSGT: return sa > sb;
-	case BPF_JSGE: return sa >= sb;
-	case BPF_JSLT: return sa < sb;
-	case BPF_JSLE: return sa <= sb;
-	case BPF_JSET: return a & b;
-	case VALS_JNSET: return !(a & b);
+	case BPF_JEQ:
+		return a == b;
+	case BPF_JNE:
+		return a != b;
+	case BPF_JGT:
+		return a > b;
+	case BPF_JGE:
+		return a >= b;
+	case BPF_JLT:
+		return a < b;
+	case BPF_JLE:
+		return a <= b;
+	case BPF_JSGT:
+		return sa > sb;
+	case BPF_JSGE:
+		return sa >= sb;
+	case BPF_JSLT:
+		return sa < sb;
+	case BPF_JSLE:
+		return sa <= sb;
+	case BPF_JSET:
+		return a & b;
+	case VALS_JNSET:
+		return !(a & b);
 	}
 	abort();
 }
@@ -125,21 +150,23 @@ struct aval {
 
 static void print_vals(const char *what, const struct vals *v)
 {
-	printf("  %s: bits %#" PRIx64 "/%#" PRIx64 " u [%#" PRIx64 ", %#" PRIx64
-	       "] s [%" PRId64 ", %" PRId64 "] u32 [%#" PRIx64 ", %#" PRIx64
-	       "] s32 [%" PRId64 ", %" PRId64 "]\n", what,
-	       (uint64_t)v->b.val, (uint64_t)v->b.unk, (uint64_t)v->umin,
-	       (uint64_t)v->umax, (int64_t)v->smin, (int64_t)v->smax,
-	       (uint64_t)v->umin32, (uint64_t)v->umax32, (int64_t)v->smin32,
-	       (int64_t)v->smax32);
+	printf("  %s: bits %#llx/%#llx u [%#llx, %#llx] s [%lld, %lld]", what,
+	       (unsigned long long)v->b.val,
+	       (unsigned long long)v->b.unk, (unsigned long long)v->umin,
+	       (unsigned long long)v->umax, (long long)v->smin,
+	       (long long)v->smax);
+	printf(" u32 [%#llx, %#llx] s32 [%lld, %lld]\n",
+	       (unsigned long long)v->umin32,
+	       (unsigned long long)v->umax32, (long long)v->smin32,
+	       (long long)v->smax32);
 }
 
 static void fail(const char *what, u8 op, int width, const struct vals *a,
 		 const struct vals *b, const struct vals *r, VALS_U x,
 		 VALS_U y)
 {
-	printf("UNSOUND: %s op %#x width %d: x %#" PRIx64 " y %#" PRIx64 "\n",
-	       what, op, width, (uint64_t)x, (uint64_t)y);
+	printf("UNSOUND: %s op %#x width %d: x %#llx y %#llx\n", what, op,
+	       width, (unsigned long long)x, (unsigned long long)y);
 	print_vals("a", a);
 	if (b)
 		print_vals("b", b);
@@ -305,7 +332,7 @@ static VALS_U rnd_value(void)
 	case 2:
 		return -(x % 64);
 	case 3:
-		return edges[x % (sizeof(edges) / sizeof(edges[0]))] + rnd() % 5 - 2;
+		return edges[x % ARRAY_SIZE(edges)] + rnd() % 5 - 2;
 	case 4:
 		return x & (rnd() | rnd());
 	}
@@ -480,7 +507,8 @@ int main(int argc, char **argv)
 	}
 	if (!rng)
 		rng = 1;
-	printf("# vals soundness, %d-bit values: seed %#" PRIx64 "\n", W, rng);
+	printf("# vals soundness, %d-bit values: seed %#llx\n", W,
+	       (unsigned long long)rng);
 	if (exhaustive)
 		run_family();
 	run_random(cases);

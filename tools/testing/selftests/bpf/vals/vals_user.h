@@ -21,7 +21,13 @@ typedef int64_t s64;
 
 #define min(a, b) ({ typeof(a) _a = (a); typeof(b) _b = (b); _a < _b ? _a : _b; })
 #define max(a, b) ({ typeof(a) _a = (a); typeof(b) _b = (b); _a > _b ? _a : _b; })
-#define swap(a, b) do { typeof(a) _t = (a); (a) = (b); (b) = _t; } while (0)
+#define swap(a, b) do {						\
+	typeof(a) *_pa = &(a);						\
+	typeof(b) *_pb = &(b);						\
+	typeof(a) _t = *_pa;						\
+	*_pa = *_pb;							\
+	*_pb = _t;							\
+} while (0)
 
 #define check_add_overflow(a, b, d)	__builtin_add_overflow(a, b, d)
 #define check_sub_overflow(a, b, d)	__builtin_sub_overflow(a, b, d)
