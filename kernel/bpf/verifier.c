@@ -122,7 +122,10 @@ static void state_free(struct state *st)
 	kfree(st);
 }
 
-/* A copy of @src for another path; the trail goes along. */
+/*
+ * A copy of @src for another path; the trail goes along, with room for
+ * the step that forks it (fork_path()).
+ */
 static struct state *state_copy(const struct state *src)
 {
 	struct state *st = kmalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
@@ -131,18 +134,18 @@ static struct state *state_copy(const struct state *src)
 		return NULL;
 	*st = *src;
 	st->slots = NULL;
-	st->trail = NULL;
+	st->trail = kvmalloc_array(src->trail_len + 1, sizeof(*st->trail),
+				   GFP_KERNEL_ACCOUNT);
+	st->trail_cap = src->trail_len + 1;
+	if (!st->trail)
+		goto fail;
+	if (src->trail_len)
+		memcpy(st->trail, src->trail,
+		       src->trail_len * sizeof(*st->trail));
 	if (src->nslots) {
 		st->slots = memdup_kv(src->slots, slots_size(src->nslots));
 		if (!st->slots)
 			goto fail;
-	}
-	if (src->trail_len) {
-		st->trail = memdup_kv(src->trail,
-				      src->trail_len * sizeof(*src->trail));
-		if (!st->trail)
-			goto fail;
-		st->trail_cap = src->trail_len;
 	}
 	return st;
 fail:
