@@ -3,6 +3,7 @@
 #   make                build our kernel, guest programs and initramfs
 #   make test           boot it under QEMU and run every guest test
 #   make test T=suite   run one suite (T="suite filter" for one case)
+#   make vals-test      the verifier's abstract domain, checked on the host
 #   make demo           boot it and run the samples/bpf demos
 #   make shell          interactive guest shell
 #   make reference      build upstream's own BPF stack from the same base
@@ -31,7 +32,8 @@ KMAKE = $(MAKE) -s -C $(1) O=$(2) ARCH=x86_64 -j$(JOBS) \
 	KBUILD_BUILD_USER=series KBUILD_BUILD_HOST=series
 
 .PHONY: all deps base kernel guest initramfs test demo shell reference bench \
-	reference-kernel series check clean guest-bins kernel-locked reference-locked
+	reference-kernel series check clean guest-bins kernel-locked reference-locked \
+	vals-test
 .DEFAULT_GOAL := all
 
 all: kernel guest initramfs
@@ -121,8 +123,25 @@ $(GUEST)/samples/%: samples/bpf/%.c $(GUEST_DEPS)
 initramfs: kernel guest
 	@$(HOST)/mkinitramfs.sh $(B) ours
 
+# --- the verifier's abstract domain, checked on the host ---------------
+# kernel/bpf/vals.c, built in user space: at 8 bits every pair of a
+# family of abstract values, at 64 bits random sets (the seed printed).
+# `make test` runs it before it boots the guest.
+VALS_DIR := tools/testing/selftests/bpf/vals
+VALS_SRCS := kernel/bpf/vals.c kernel/bpf/vals.h $(wildcard $(VALS_DIR)/*)
+
+$(B)/vals/vals_soundness%: $(VALS_SRCS)
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@gcc -O2 -Wall -Wno-sign-compare -DVALS_BITS=$* -Ikernel/bpf \
+		-I$(VALS_DIR) -o $@ kernel/bpf/vals.c $(VALS_DIR)/vals_soundness.c
+
+vals-test: $(B)/vals/vals_soundness8 $(B)/vals/vals_soundness64
+	@$(B)/vals/vals_soundness64 -n 100000 & pid=$$!; \
+		$(B)/vals/vals_soundness8 -e -n 20000 && wait $$pid
+
 # --- running -----------------------------------------------------------
-test: $(if $(filter reference,$(KERNEL)),reference,all)
+test: vals-test $(if $(filter reference,$(KERNEL)),reference,all)
 	@$(HOST)/run-qemu.sh --kernel $(KERNEL) --mode test --timeout $(TIMEOUT) -- $(T)
 
 demo: all

@@ -22,7 +22,9 @@
  *    (for pointers, of the offset) and its signed and unsigned bounds,
  *    both in 64 bits and in the low 32 bits. The stack is tracked per
  *    byte (never written, some data, zero, part of a spilled register)
- *    with the registers spilled to it. Each instruction is checked
+ *    with the registers spilled to it. The value sets, their arithmetic
+ *    and what a jump teaches are the abstract domain, pure functions in
+ *    vals.c, proven sound by a user-space test. Each instruction is checked
  *    against the state and updates it; a conditional jump refines the
  *    value sets of its operands on each side and drops a side that the
  *    sets prove impossible. Every memory access is checked for all the
@@ -68,868 +70,9 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
-#include "ebpf.h"
+#include "verifier.h"
 
-/* Offsets and sizes a pointer may ever carry, as upstream. */
-#define MAX_VAR_OFF		((s64)BIT(29))
-#define MAX_USED_MAPS		64
-/* Paths waiting to be explored. */
-#define MAX_PENDING		8192
-/* Memory for checkpoints; beyond it no new ones are made. */
-#define MAX_CHECKPOINT_BYTES	(64 << 20)
-#define SLOT_SIZE		8
-/* log_level bits, as in the uapi's description of the log */
-#define LOG_PATH		BIT(0)	/* the failing path */
-#define LOG_EVERY		BIT(1)	/* every instruction */
-#define LOG_STATS		BIT(2)
-/* the kind of an argument or return type, without its flags */
-#define KIND_OF(t)		((t) & (BIT(BPF_BASE_TYPE_BITS) - 1))
-#define MAX_SLOTS		(MAX_BPF_STACK / SLOT_SIZE)
-
-/* ---- known bits --------------------------------------------------------
- *
- * Bit i of the value is val's bit i unless unk's bit i is set, in which
- * case it may be either. val and unk never share a bit.
- */
-struct bits {
-	u64 val;
-	u64 unk;
-};
-
-static struct bits bits_const(u64 v)
-{
-	return (struct bits){ .val = v };
-}
-
-static struct bits bits_any(void)
-{
-	return (struct bits){ .unk = U64_MAX };
-}
-
-static u64 bits_max(struct bits b)
-{
-	return b.val | b.unk;
-}
-
-/* Every value in [lo, hi] agrees with lo above their highest difference. */
-static struct bits bits_span(u64 lo, u64 hi)
-{
-	u64 unk;
-
-	if (lo == hi)
-		return bits_const(lo);
-	unk = GENMASK_ULL(fls64(lo ^ hi) - 1, 0);
-	return (struct bits){ .val = lo & ~unk, .unk = unk };
-}
-
-static struct bits bits_low(struct bits b, int width)
-{
-	u64 mask = width == 64 ? U64_MAX : U32_MAX;
-
-	return (struct bits){ .val = b.val & mask, .unk = b.unk & mask };
-}
-
-/*
- * Sum: add the known parts; any bit a carry out of an unknown bit could
- * reach is unknown. The carries are where the sum of the smallest and the
- * largest possible operands differ.
- */
-static struct bits bits_add(struct bits a, struct bits b)
-{
-	u64 lo = a.val + b.val;
-	u64 hi = lo + a.unk + b.unk;
-	u64 unk = (lo ^ hi) | a.unk | b.unk;
-
-	return (struct bits){ .val = lo & ~unk, .unk = unk };
-}
-
-static struct bits bits_sub(struct bits a, struct bits b)
-{
-	u64 d = a.val - b.val;
-	u64 hi = d + a.unk;		/* a at its largest, b smallest */
-	u64 lo = d - b.unk;		/* and the other way round */
-	u64 unk = (lo ^ hi) | a.unk | b.unk;
-
-	return (struct bits){ .val = d & ~unk, .unk = unk };
-}
-
-static struct bits bits_and(struct bits a, struct bits b)
-{
-	u64 val = a.val & b.val;
-
-	return (struct bits){ .val = val,
-			      .unk = bits_max(a) & bits_max(b) & ~val };
-}
-
-static struct bits bits_or(struct bits a, struct bits b)
-{
-	u64 val = a.val | b.val;
-
-	return (struct bits){ .val = val, .unk = (a.unk | b.unk) & ~val };
-}
-
-static struct bits bits_xor(struct bits a, struct bits b)
-{
-	u64 unk = a.unk | b.unk;
-
-	return (struct bits){ .val = (a.val ^ b.val) & ~unk, .unk = unk };
-}
-
-/* Low bits known to be zero. */
-static int bits_zeros(struct bits b)
-{
-	u64 any = b.val | b.unk;
-
-	return any ? __ffs64(any) : 64;
-}
-
-/* A product keeps at least the trailing zeros of both factors. */
-static struct bits bits_mul(struct bits a, struct bits b)
-{
-	int zeros = bits_zeros(a) + bits_zeros(b);
-
-	if (!a.unk && !b.unk)
-		return bits_const(a.val * b.val);
-	if (zeros >= 64)
-		return bits_const(0);
-	return (struct bits){ .unk = U64_MAX << zeros };
-}
-
-static bool bits_in(struct bits inner, struct bits outer)
-{
-	return !(inner.unk & ~outer.unk) &&
-	       !((inner.val ^ outer.val) & ~outer.unk);
-}
-
-/* Both at once; false if they disagree on a known bit. */
-static bool bits_meet(struct bits *a, struct bits b)
-{
-	if ((a->val ^ b.val) & ~(a->unk | b.unk))
-		return false;
-	a->val |= b.val;
-	a->unk &= b.unk;
-	return true;
-}
-
-/* ---- value sets --------------------------------------------------------
- *
- * What a register may hold: its known bits and its bounds as an unsigned
- * and as a signed 64-bit number, and the same bounds for its low 32 bits.
- * Every component describes the same set of values; vals_tighten() lets
- * each one sharpen the others and finds out when the set is empty.
- */
-struct vals {
-	struct bits b;
-	u64 umin, umax;
-	s64 smin, smax;
-	u32 umin32, umax32;
-	s32 smin32, smax32;
-};
-
-/* Bounds in one width, 32 or 64 bits, widened to 64 bits for both. */
-struct bounds {
-	u64 umin, umax;
-	s64 smin, smax;
-};
-
-static struct bounds range_any(int width)
-{
-	if (width == 32)
-		return (struct bounds){ 0, U32_MAX, S32_MIN, S32_MAX };
-	return (struct bounds){ 0, U64_MAX, S64_MIN, S64_MAX };
-}
-
-static struct vals vals_any(void)
-{
-	return (struct vals){
-		.b = bits_any(),
-		.umax = U64_MAX, .smin = S64_MIN, .smax = S64_MAX,
-		.umax32 = U32_MAX, .smin32 = S32_MIN, .smax32 = S32_MAX,
-	};
-}
-
-static struct vals vals_const(u64 c)
-{
-	return (struct vals){
-		.b = bits_const(c),
-		.umin = c, .umax = c, .smin = c, .smax = c,
-		.umin32 = c, .umax32 = c, .smin32 = c, .smax32 = c,
-	};
-}
-
-static bool vals_is_const(const struct vals *v)
-{
-	return !v->b.unk;
-}
-
-/* Nothing known in 64 bits. */
-static bool vals_is_any(const struct vals *v)
-{
-	return !v->umin && v->umax == U64_MAX && v->smin == S64_MIN &&
-	       v->smax == S64_MAX;
-}
-
-static bool vals_is_zero(const struct vals *v)
-{
-	return vals_is_const(v) && !v->b.val;
-}
-
-static struct bounds vals_range(const struct vals *v, int width)
-{
-	if (width == 32)
-		return (struct bounds){ v->umin32, v->umax32,
-				       v->smin32, v->smax32 };
-	return (struct bounds){ v->umin, v->umax, v->smin, v->smax };
-}
-
-/* Signed bounds implied by known bits, with the sign bit at @top. */
-static void bits_signed(struct bits b, int top, s64 *lo, s64 *hi)
-{
-	u64 sign = BIT_ULL(top);
-	u64 ext = top == 63 ? 0 : ~GENMASK_ULL(top, 0);
-	u64 l = b.val, h = bits_max(b);
-
-	if (b.unk & sign) {
-		l |= sign;
-		h &= ~sign;
-	}
-	/* sign-extend to 64 bits */
-	*lo = (l & sign) ? (s64)(l | ext) : (s64)l;
-	*hi = (h & sign) ? (s64)(h | ext) : (s64)h;
-}
-
-static bool vals_tighten_once(struct vals *v)
-{
-	struct bits lo32;
-	s64 l, h;
-
-	/* 64 bits: bounds from known bits and between the signs */
-	v->umin = max(v->umin, v->b.val);
-	v->umax = min(v->umax, bits_max(v->b));
-	bits_signed(v->b, 63, &l, &h);
-	v->smin = max(v->smin, l);
-	v->smax = min(v->smax, h);
-	if ((s64)v->umin <= (s64)v->umax) {
-		v->smin = max_t(s64, v->smin, v->umin);
-		v->smax = min_t(s64, v->smax, v->umax);
-	}
-	if ((u64)v->smin <= (u64)v->smax) {
-		v->umin = max_t(u64, v->umin, v->smin);
-		v->umax = min_t(u64, v->umax, v->smax);
-	}
-	if (v->umin > v->umax || v->smin > v->smax)
-		return false;
-	if (!bits_meet(&v->b, bits_span(v->umin, v->umax)))
-		return false;
-
-	/* the low 32 bits lie in one span if the high halves agree */
-	if (v->umin >> 32 == v->umax >> 32) {
-		v->umin32 = max_t(u32, v->umin32, v->umin);
-		v->umax32 = min_t(u32, v->umax32, v->umax);
-	}
-	if (v->smin >> 32 == v->smax >> 32) {
-		v->umin32 = max_t(u32, v->umin32, v->smin);
-		v->umax32 = min_t(u32, v->umax32, v->smax);
-	}
-
-	/* 32 bits: the same as for 64 */
-	lo32 = bits_low(v->b, 32);
-	v->umin32 = max_t(u32, v->umin32, lo32.val);
-	v->umax32 = min_t(u32, v->umax32, bits_max(lo32));
-	bits_signed(lo32, 31, &l, &h);
-	v->smin32 = max_t(s32, v->smin32, l);
-	v->smax32 = min_t(s32, v->smax32, h);
-	if ((s32)v->umin32 <= (s32)v->umax32) {
-		v->smin32 = max_t(s32, v->smin32, v->umin32);
-		v->smax32 = min_t(s32, v->smax32, v->umax32);
-	}
-	if ((u32)v->smin32 <= (u32)v->smax32) {
-		v->umin32 = max_t(u32, v->umin32, v->smin32);
-		v->umax32 = min_t(u32, v->umax32, v->smax32);
-	}
-	if (v->umin32 > v->umax32 || v->smin32 > v->smax32)
-		return false;
-	lo32 = bits_span(v->umin32, v->umax32);
-	lo32.unk |= GENMASK_ULL(63, 32);
-	if (!bits_meet(&v->b, lo32))
-		return false;
-
-	/* with the high half known, the low bounds bound the whole */
-	if (!(v->b.unk >> 32)) {
-		u64 high = v->b.val & GENMASK_ULL(63, 32);
-
-		v->umin = max(v->umin, high | v->umin32);
-		v->umax = min(v->umax, high | v->umax32);
-	}
-	return v->umin <= v->umax;
-}
-
-/* Make all components agree; false if no value fits them all. */
-static bool vals_tighten(struct vals *v)
-{
-	struct vals old;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		old = *v;
-		if (!vals_tighten_once(v))
-			return false;
-		if (!memcmp(&old, v, sizeof(old)))
-			break;
-	}
-	return true;
-}
-
-/* @width-bit result @r with known bits @b, zero-extended if 32 bits. */
-static void vals_set(struct vals *v, struct bounds r, struct bits b,
-		     struct bounds r32, int width)
-{
-	if (width == 32) {
-		*v = vals_any();
-		v->b = bits_low(b, 32);
-		v->umin = r.umin;
-		v->umax = r.umax;
-		v->smin = r.umin;
-		v->smax = r.umax;
-		v->umin32 = r.umin;
-		v->umax32 = r.umax;
-		v->smin32 = r.smin;
-		v->smax32 = r.smax;
-	} else {
-		v->b = b;
-		v->umin = r.umin;
-		v->umax = r.umax;
-		v->smin = r.smin;
-		v->smax = r.smax;
-		v->umin32 = r32.umin;
-		v->umax32 = r32.umax;
-		v->smin32 = r32.smin;
-		v->smax32 = r32.smax;
-	}
-	/* Sound inputs give a sound, hence non-empty, result. */
-	WARN_ON_ONCE(!vals_tighten(v));
-}
-
-/* The values @size bytes loaded from memory may have. */
-static struct vals vals_of_size(int size)
-{
-	struct vals v = vals_any();
-
-	if (size < 8) {
-		v.b = (struct bits){ .unk = GENMASK_ULL(size * 8 - 1, 0) };
-		vals_tighten(&v);
-	}
-	return v;
-}
-
-static bool vals_in(const struct vals *in, const struct vals *out)
-{
-	return in->umin >= out->umin && in->umax <= out->umax &&
-	       in->smin >= out->smin && in->smax <= out->smax &&
-	       in->umin32 >= out->umin32 && in->umax32 <= out->umax32 &&
-	       in->smin32 >= out->smin32 && in->smax32 <= out->smax32 &&
-	       bits_in(in->b, out->b);
-}
-
-/* ---- arithmetic on value sets ------------------------------------------
- *
- * Each operation computes the bounds of its result in one width from the
- * bounds of its operands in that width; anything it cannot bound it
- * leaves to vals_tighten(), which derives it from the known bits.
- */
-static u64 width_umax(int width)
-{
-	return width == 64 ? U64_MAX : U32_MAX;
-}
-
-static bool u_overflows(u64 x, int width)
-{
-	return width == 32 && x > U32_MAX;
-}
-
-static bool s_overflows(s64 x, int width)
-{
-	return width == 32 && (x < S32_MIN || x > S32_MAX);
-}
-
-static struct bounds range_add(struct bounds a, struct bounds b, int width)
-{
-	struct bounds r = range_any(width);
-	bool lo_over, hi_over;
-	s64 lo, hi;
-
-	/* both ends wrapping alike keep the range in one piece */
-	r.umin = a.umin + b.umin;
-	r.umax = a.umax + b.umax;
-	lo_over = r.umin < a.umin || u_overflows(r.umin, width);
-	hi_over = r.umax < a.umax || u_overflows(r.umax, width);
-	if (lo_over != hi_over) {
-		r.umin = 0;
-		r.umax = width_umax(width);
-	}
-	r.umin &= width_umax(width);
-	r.umax &= width_umax(width);
-
-	if (!check_add_overflow(a.smin, b.smin, &lo) &&
-	    !check_add_overflow(a.smax, b.smax, &hi) &&
-	    !s_overflows(lo, width) && !s_overflows(hi, width)) {
-		r.smin = lo;
-		r.smax = hi;
-	}
-	return r;
-}
-
-static struct bounds range_sub(struct bounds a, struct bounds b, int width)
-{
-	bool lo_under = a.umin < b.umax, hi_under = a.umax < b.umin;
-	struct bounds r = range_any(width);
-	s64 lo, hi;
-
-	/* both ends wrapping alike keep the range in one piece */
-	if (lo_under == hi_under) {
-		r.umin = (a.umin - b.umax) & width_umax(width);
-		r.umax = (a.umax - b.umin) & width_umax(width);
-	}
-	if (!check_sub_overflow(a.smin, b.smax, &lo) &&
-	    !check_sub_overflow(a.smax, b.smin, &hi) &&
-	    !s_overflows(lo, width) && !s_overflows(hi, width)) {
-		r.smin = lo;
-		r.smax = hi;
-	}
-	return r;
-}
-
-static struct bounds range_mul(struct bounds a, struct bounds b, int width)
-{
-	struct bounds r = range_any(width);
-	s64 c[4];
-	u64 hi;
-	int i;
-
-	if (!check_mul_overflow(a.umax, b.umax, &hi) &&
-	    !u_overflows(hi, width)) {
-		r.umin = a.umin * b.umin;
-		r.umax = hi;
-	}
-	if (check_mul_overflow(a.smin, b.smin, &c[0]) ||
-	    check_mul_overflow(a.smin, b.smax, &c[1]) ||
-	    check_mul_overflow(a.smax, b.smin, &c[2]) ||
-	    check_mul_overflow(a.smax, b.smax, &c[3]))
-		return r;
-	for (i = 0; i < 4; i++)
-		if (s_overflows(c[i], width))
-			return r;
-	r.smin = min(min(c[0], c[1]), min(c[2], c[3]));
-	r.smax = max(max(c[0], c[1]), max(c[2], c[3]));
-	return r;
-}
-
-/* x & y is at most either operand, and not negative if either is not. */
-static struct bounds range_and(struct bounds a, struct bounds b, int width)
-{
-	struct bounds r = range_any(width);
-
-	r.umax = min(a.umax, b.umax);
-	if (a.smin >= 0 || b.smin >= 0) {
-		r.smin = 0;
-		r.smax = min(a.smin >= 0 ? a.smax : S64_MAX,
-			     b.smin >= 0 ? b.smax : S64_MAX);
-	}
-	return r;
-}
-
-/* x | y is at least either operand. */
-static struct bounds range_or(struct bounds a, struct bounds b, int width)
-{
-	struct bounds r = range_any(width);
-
-	r.umin = max(a.umin, b.umin);
-	if (a.smin >= 0 && b.smin >= 0)
-		r.smin = max(a.smin, b.smin);
-	return r;
-}
-
-static struct bounds range_shift(struct bounds a, u8 op, u64 lo, u64 hi,
-				 int width)
-{
-	struct bounds r = range_any(width);
-
-	switch (op) {
-	case BPF_LSH:
-		/* fine while the largest value keeps all its bits */
-		if (hi < width && !((a.umax << hi) >> hi ^ a.umax) &&
-		    !u_overflows(a.umax << hi, width)) {
-			r.umin = a.umin << lo;
-			r.umax = a.umax << hi;
-		}
-		break;
-	case BPF_RSH:
-		r.umin = a.umin >> hi;
-		r.umax = a.umax >> lo;
-		break;
-	case BPF_ARSH:
-		/* a negative bound grows towards -1, a positive one to 0 */
-		r.smin = min(a.smin >> lo, a.smin >> hi);
-		r.smax = max(a.smax >> lo, a.smax >> hi);
-		break;
-	}
-	return r;
-}
-
-static struct bounds range_div(struct bounds a, struct bounds b, int width)
-{
-	struct bounds r = range_any(width);
-
-	/* x / 0 is 0 */
-	r.umax = b.umin ? div64_u64(a.umax, b.umin) : a.umax;
-	r.umin = b.umin ? div64_u64(a.umin, b.umax) : 0;
-	return r;
-}
-
-static struct bounds range_mod(struct bounds a, struct bounds b, int width)
-{
-	struct bounds r = range_any(width);
-
-	r.umax = b.umin ? min(a.umax, b.umax - 1) : a.umax;
-	return r;
-}
-
-/* The value of a 32- or 64-bit ALU operation on constants, as the runtime
- * computes it: x / 0 = 0, x % 0 = x, shift counts masked.
- */
-static u64 alu_eval(u8 op, u64 x, u64 y, int width)
-{
-	u64 mask = width_umax(width);
-	u32 shift = y & (width - 1);
-
-	x &= mask;
-	y &= mask;
-	switch (op) {
-	case BPF_ADD:
-		return (x + y) & mask;
-	case BPF_SUB:
-		return (x - y) & mask;
-	case BPF_MUL:
-		return (x * y) & mask;
-	case BPF_DIV:
-		return y ? div64_u64(x, y) : 0;
-	case BPF_MOD:
-		return y ? x - div64_u64(x, y) * y : x;
-	case BPF_AND:
-		return x & y;
-	case BPF_OR:
-		return x | y;
-	case BPF_XOR:
-		return x ^ y;
-	case BPF_LSH:
-		return (x << shift) & mask;
-	case BPF_RSH:
-		return x >> shift;
-	case BPF_ARSH:
-		if (width == 32)
-			return (u32)((s32)x >> shift);
-		return (s64)x >> shift;
-	case BPF_NEG:
-		return -x & mask;
-	case BPF_MOV:
-		return y;
-	}
-	return 0;
-}
-
-/* Operations whose low 32 result bits depend only on the operands' low
- * 32 bits: for them a 64-bit operation also gives the 32-bit bounds.
- */
-static bool alu_low_closed(u8 op)
-{
-	switch (op) {
-	case BPF_ADD:
-	case BPF_SUB:
-	case BPF_MUL:
-	case BPF_AND:
-	case BPF_OR:
-	case BPF_XOR:
-	case BPF_MOV:
-	case BPF_NEG:
-		return true;
-	}
-	return false;
-}
-
-/* One width of a scalar operation: bounds and bits. */
-static void alu_width(u8 op, const struct vals *a, const struct vals *b,
-		      int width, struct bounds *r, struct bits *rb)
-{
-	struct bounds ra = vals_range(a, width), rbb = vals_range(b, width);
-	struct bits ba = bits_low(a->b, width), bb = bits_low(b->b, width);
-	u64 lo, hi;
-
-	*r = range_any(width);
-	*rb = bits_low(bits_any(), width);
-	switch (op) {
-	case BPF_MOV:
-		*r = rbb;
-		*rb = bb;
-		break;
-	case BPF_ADD:
-		*r = range_add(ra, rbb, width);
-		*rb = bits_low(bits_add(ba, bb), width);
-		break;
-	case BPF_SUB:
-		*r = range_sub(ra, rbb, width);
-		*rb = bits_low(bits_sub(ba, bb), width);
-		break;
-	case BPF_NEG:
-		*r = range_sub(vals_range(&(struct vals){}, width), ra, width);
-		*rb = bits_low(bits_sub(bits_const(0), ba), width);
-		break;
-	case BPF_MUL:
-		*r = range_mul(ra, rbb, width);
-		*rb = bits_low(bits_mul(ba, bb), width);
-		break;
-	case BPF_AND:
-		*r = range_and(ra, rbb, width);
-		*rb = bits_and(ba, bb);
-		break;
-	case BPF_OR:
-		*r = range_or(ra, rbb, width);
-		*rb = bits_or(ba, bb);
-		break;
-	case BPF_XOR:
-		*rb = bits_xor(ba, bb);
-		break;
-	case BPF_DIV:
-		*r = range_div(ra, rbb, width);
-		break;
-	case BPF_MOD:
-		/* x % y is x when x < y, and so is x % 0 */
-		if (ra.umax < rbb.umin || !rbb.umax) {
-			*r = ra;
-			*rb = ba;
-		} else {
-			*r = range_mod(ra, rbb, width);
-		}
-		break;
-	case BPF_LSH:
-	case BPF_RSH:
-	case BPF_ARSH:
-		/* counts of width or more are masked: nothing is known */
-		lo = b->umin;
-		hi = b->umax;
-		if (hi >= width)
-			break;
-		*r = range_shift(ra, op, lo, hi, width);
-		if (lo != hi)
-			break;
-		if (op == BPF_LSH)
-			*rb = bits_low((struct bits){ ba.val << lo, ba.unk << lo },
-				       width);
-		else if (op == BPF_RSH)
-			*rb = (struct bits){ ba.val >> lo, ba.unk >> lo };
-		else if (width == 64)
-			*rb = (struct bits){ (s64)ba.val >> lo,
-					     (s64)ba.unk >> lo };
-		else
-			*rb = bits_low((struct bits){
-				(s64)(s32)ba.val >> lo,
-				(s64)(s32)ba.unk >> lo }, 32);
-		break;
-	}
-}
-
-/*
- * d = d op s on scalars, in 64 or 32 bits (the latter zero-extended).
- * Constants are folded exactly as the runtime computes.
- */
-static void scalar_alu(struct vals *d, const struct vals *s, u8 op, int width)
-{
-	struct bounds r, r32;
-	struct bits b, b32;
-
-	/*
-	 * A shift by the width or more is masked here, but not on every
-	 * JIT: as upstream, its result is unknown.
-	 */
-	if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
-	    s->umax >= width) {
-		vals_set(d, range_any(width), bits_low(bits_any(), width),
-			 range_any(32), width);
-		return;
-	}
-	if (vals_is_const(d) && vals_is_const(s)) {
-		*d = vals_const(alu_eval(op, d->b.val, s->b.val, width));
-		return;
-	}
-	alu_width(op, d, s, width, &r, &b);
-	if (width == 64 && alu_low_closed(op)) {
-		alu_width(op, d, s, 32, &r32, &b32);
-		b32.unk |= GENMASK_ULL(63, 32);
-		if (!bits_meet(&b, b32))
-			b = bits_any();
-	} else {
-		r32 = range_any(32);
-	}
-	vals_set(d, r, b, r32, width);
-}
-
-/* ---- registers, stack and states --------------------------------------- */
-
-enum kind {
-	K_NONE,			/* not written on this path */
-	K_SCALAR,
-	K_CTX,			/* the program's context */
-	K_STACK,		/* this program's stack, offset from R10 */
-	K_MAP,			/* a map itself, from LD_IMM64 */
-	K_VALUE,		/* an element of map */
-	K_VALUE_OR_NULL,	/* that, or NULL, as lookups return */
-};
-
-static const char * const kind_names[] = {
-	[K_NONE] = "uninitialized",
-	[K_SCALAR] = "scalar",
-	[K_CTX] = "ctx",
-	[K_STACK] = "fp",
-	[K_MAP] = "map_ptr",
-	[K_VALUE] = "map_value",
-	[K_VALUE_OR_NULL] = "map_value_or_null",
-};
-
-struct reg {
-	u8 kind;
-	/* a scalar some check depended on: checkpoints compare its value */
-	bool precise;
-	/* registers sharing a nonzero id hold copies of one value */
-	u32 id;
-	struct bpf_map *map;
-	/* a scalar's value, a pointer's offset */
-	struct vals v;
-};
-
-/* What each byte of the stack holds. */
-enum {
-	B_INVALID,		/* never written */
-	B_MISC,			/* data of no known value */
-	B_ZERO,			/* zero */
-	B_SPILL,		/* part of the slot's spilled register */
-};
-
-/*
- * Eight bytes of stack. A register stored to the start of a slot is kept
- * as it was (a "spill"): its bytes are B_SPILL and a load of the same
- * size from there gives the register back.
- */
-struct slot {
-	u8 bytes[SLOT_SIZE];
-	struct reg spill;
-};
-
-/* One instruction of a path, and the stack slot it spilled or filled. */
-struct step {
-	u32 insn;
-	s32 slot;		/* -1: none; STEP_LINKED: see do_branch() */
-};
-
-#define STEP_LINKED	(-2)
-
-struct checkpoint;
-
-struct state {
-	struct reg regs[MAX_BPF_REG];
-	/* slots[i] holds fp-8*(i+1) .. fp-8*i-1; deeper ones never written */
-	u32 nslots;
-	struct slot *slots;
-	/* the path: the last checkpoint on it, and the steps since */
-	struct checkpoint *parent;
-	struct step *trail;
-	u32 trail_len, trail_cap;
-	/* a side of a jump only speculative execution takes */
-	bool speculative;
-};
-
-/*
- * A state kept at a meeting point. live counts the paths from here that
- * are still being verified; at 0 every continuation is proven safe and
- * the checkpoint moves to its instruction's done list.
- */
-struct checkpoint {
-	struct hlist_node node;
-	struct checkpoint *parent;
-	u32 insn;
-	u32 live;
-	u32 hits, misses;
-	bool parked;		/* open, but no longer compared against */
-	struct state st;
-};
-
-struct pending {
-	struct state *st;
-	u32 insn;
-};
-
-/* Per instruction facts. */
-enum {
-	I_PRUNE = BIT(0),	/* paths meet here: keep checkpoints */
-	I_SEEN = BIT(1),	/* some path executed it */
-	I_CTX = BIT(2),		/* accesses the context */
-	I_OTHER_MEM = BIT(3),	/* accesses other memory */
-	I_NOSPEC = BIT(4),	/* a store a later load must not bypass */
-};
-
-/* How unprivileged pointer arithmetic moved a pointer: insn_info.alu_kind */
-enum {
-	ALU_PTR = BIT(0),	/* a pointer moved by a register */
-	ALU_NEG = BIT(1),	/* by a negative offset: mask its opposite */
-	ALU_CONST = BIT(2),	/* known on every path */
-	ALU_PTR_DST = BIT(3),	/* the pointer is the destination */
-	ALU_SCALAR = BIT(4),	/* only numbers: nothing to mask */
-};
-
-struct insn_info {
-	u16 live;		/* registers read before written from here */
-	u8 flags;
-	u8 ctx_field;		/* context field size of a ctx access */
-	u8 map;			/* LD_IMM64: index in used maps */
-	/* unprivileged pointer arithmetic: how it moved the pointer */
-	u8 alu_kind;
-	u32 alu_span;
-	/* a tail call: the program array of every path (unprivileged) */
-	struct bpf_map *array;
-};
-
-struct vlog {
-	char __user *buf;
-	u32 size, used, level;
-	bool truncated;
-};
-
-struct env {
-	struct bpf_prog *prog;
-	const struct ebpf_prog_type *type;
-	struct bpf_insn *insns;
-	u32 len;
-	struct insn_info *info;
-	/* privileges: loops, pointer leaks, alignment checks */
-	bool loops_ok, leaks_ok, strict;
-	/* scalars only compare when precise; as upstream, for CAP_BPF */
-	bool precision;
-	struct vlog log;
-	char err[192];
-
-	struct state *cur;
-	u32 insn;
-	struct pending *pending;
-	u32 npending;
-	struct hlist_head *open;	/* checkpoints still in progress */
-	struct hlist_head *done;	/* and those proven safe */
-	struct hlist_head parked;	/* open ones no longer searched */
-	u64 cp_bytes;
-	u32 checkpoints, peak_checkpoints;
-	u32 processed, id_gen, stack_depth;
-	s32 step_slot;		/* the stack slot this step spilled or filled */
-
-	struct bpf_map *maps[MAX_USED_MAPS];
-	u32 nmaps;
-};
+/* ---- registers, stack and states: see verifier.h ------------------- */
 
 static void reg_scalar(struct reg *r, struct vals v)
 {
@@ -979,7 +122,10 @@ static void state_free(struct state *st)
 	kfree(st);
 }
 
-/* A copy of @src for another path; the trail goes along. */
+/*
+ * A copy of @src for another path; the trail goes along, with room for
+ * the step that forks it (fork_path()).
+ */
 static struct state *state_copy(const struct state *src)
 {
 	struct state *st = kmalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
@@ -988,18 +134,18 @@ static struct state *state_copy(const struct state *src)
 		return NULL;
 	*st = *src;
 	st->slots = NULL;
-	st->trail = NULL;
+	st->trail = kvmalloc_array(src->trail_len + 1, sizeof(*st->trail),
+				   GFP_KERNEL_ACCOUNT);
+	st->trail_cap = src->trail_len + 1;
+	if (!st->trail)
+		goto fail;
+	if (src->trail_len)
+		memcpy(st->trail, src->trail,
+		       src->trail_len * sizeof(*st->trail));
 	if (src->nslots) {
 		st->slots = memdup_kv(src->slots, slots_size(src->nslots));
 		if (!st->slots)
 			goto fail;
-	}
-	if (src->trail_len) {
-		st->trail = memdup_kv(src->trail,
-				      src->trail_len * sizeof(*src->trail));
-		if (!st->trail)
-			goto fail;
-		st->trail_cap = src->trail_len;
 	}
 	return st;
 fail:
@@ -1025,7 +171,7 @@ static int state_grow(struct state *st, u32 n)
 	return 0;
 }
 
-static int trail_add(struct state *st, u32 insn, s32 slot)
+static int trail_add(struct state *st, struct step step)
 {
 	struct step *t;
 
@@ -1041,310 +187,8 @@ static int trail_add(struct state *st, u32 insn, s32 slot)
 		st->trail = t;
 		st->trail_cap = cap;
 	}
-	st->trail[st->trail_len++] = (struct step){ insn, slot };
+	st->trail[st->trail_len++] = step;
 	return 0;
-}
-
-/* Where the jump at @i goes: gotol (BPF_JMP32 | BPF_JA) has it in imm. */
-static s64 jump_target(const struct bpf_insn *in, u32 i)
-{
-	if (in->code == (BPF_JMP32 | BPF_JA))
-		return (s64)i + in->imm + 1;
-	return (s64)i + in->off + 1;
-}
-
-/* ---- the log ------------------------------------------------------------
- *
- * Written to user space as it goes, always NUL-terminated; what does not
- * fit is dropped and the load then fails with ENOSPC.
- */
-static __printf(2, 3) void vlog(struct env *env, const char *fmt, ...)
-{
-	struct vlog *log = &env->log;
-	char line[256];
-	va_list args;
-	u32 n;
-
-	if (!log->level || !log->buf || log->truncated)
-		return;
-	va_start(args, fmt);
-	n = vscnprintf(line, sizeof(line), fmt, args);
-	va_end(args);
-	if (n >= log->size - log->used) {
-		n = log->size - log->used - 1;
-		log->truncated = true;
-	}
-	line[n] = 0;
-	if (copy_to_user(log->buf + log->used, line, n + 1))
-		log->buf = NULL;	/* reported as EFAULT at the end */
-	else
-		log->used += n;
-}
-
-/* Note why the program is refused; the main loop prints it in context. */
-static __printf(3, 4) int reject(struct env *env, int err, const char *fmt,
-				 ...)
-{
-	va_list args;
-
-	va_start(args, fmt);
-	vscnprintf(env->err, sizeof(env->err), fmt, args);
-	va_end(args);
-	return err;
-}
-
-#define HELPER_NAME(x) { BPF_FUNC_##x, #x }
-static const struct {
-	int id;
-	const char *name;
-} helper_names[] = {
-	__BPF_FUNC_MAPPER(HELPER_NAME)
-};
-
-static const char *helper_name(s32 id)
-{
-	int i;
-
-	for (i = 0; i < ARRAY_SIZE(helper_names); i++)
-		if (helper_names[i].id == id)
-			return helper_names[i].name;
-	return "unknown";
-}
-
-/* Operators as C writes them, by BPF_OP() >> 4; "" for what is not one. */
-static const char alu_sym[16][4] = {
-	"+", "-", "*", "/", "|", "&", "<<", ">>", "", "%", "^", "", "s>>",
-};
-
-static const char jmp_sym[16][4] = {
-	"", "==", ">", ">=", "&", "!=", "s>", "s>=", "", "", "<", "<=", "s<",
-	"s<=",
-};
-
-static const char *atomic_name(s32 imm)
-{
-	switch (imm & ~BPF_FETCH) {
-	case BPF_ADD:
-		return "add";
-	case BPF_AND:
-		return "and";
-	case BPF_OR:
-		return "or";
-	case BPF_XOR:
-		return "xor";
-	}
-	return imm == BPF_XCHG ? "xchg" : "cmpxchg";
-}
-
-/* The instruction at @i as people write it. */
-static void insn_str(const struct env *env, u32 i, char *buf, size_t n)
-{
-	const struct bpf_insn *in = &env->insns[i];
-	u8 cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
-	char sz[4];
-	char r = cls == BPF_ALU || cls == BPF_JMP32 ? 'w' : 'r';
-	char src[16];
-
-	snprintf(sz, sizeof(sz), "u%d", bpf_size_to_bytes(BPF_SIZE(in->code)) * 8);
-	if (BPF_SRC(in->code) == BPF_X)
-		snprintf(src, sizeof(src), "%c%d", r, in->src_reg);
-	else
-		snprintf(src, sizeof(src), "%d", in->imm);
-
-	switch (cls) {
-	case BPF_ALU:
-	case BPF_ALU64:
-		if (op == BPF_NEG)
-			snprintf(buf, n, "%c%d = -%c%d", r, in->dst_reg, r,
-				 in->dst_reg);
-		else if (op == BPF_END)
-			snprintf(buf, n, "r%d = %s%d r%d", in->dst_reg,
-				 BPF_SRC(in->code) == BPF_TO_BE ? "be" : "le",
-				 in->imm, in->dst_reg);
-		else
-			snprintf(buf, n, "%c%d %s= %s", r, in->dst_reg,
-				 op == BPF_MOV ? "" : alu_sym[op >> 4], src);
-		break;
-	case BPF_LDX:
-		snprintf(buf, n, "r%d = *(%s *)(r%d %+d)", in->dst_reg, sz,
-			 in->src_reg, in->off);
-		break;
-	case BPF_ST:
-		snprintf(buf, n, "*(%s *)(r%d %+d) = %d", sz, in->dst_reg,
-			 in->off, in->imm);
-		break;
-	case BPF_STX:
-		if (BPF_MODE(in->code) != BPF_ATOMIC)
-			snprintf(buf, n, "*(%s *)(r%d %+d) = r%d", sz,
-				 in->dst_reg, in->off, in->src_reg);
-		else if (in->imm == BPF_CMPXCHG)
-			snprintf(buf, n, "r0 = cmpxchg((%s *)(r%d %+d), r0, r%d)",
-				 sz, in->dst_reg, in->off, in->src_reg);
-		else if (in->imm & BPF_FETCH)
-			snprintf(buf, n, "r%d = atomic_fetch_%s((%s *)(r%d %+d), r%d)",
-				 in->src_reg, atomic_name(in->imm), sz,
-				 in->dst_reg, in->off, in->src_reg);
-		else
-			snprintf(buf, n, "lock *(%s *)(r%d %+d) %s= r%d", sz,
-				 in->dst_reg, in->off, alu_sym[in->imm >> 4],
-				 in->src_reg);
-		break;
-	case BPF_LD:
-		if (BPF_MODE(in->code) == BPF_ABS)
-			snprintf(buf, n, "r0 = *(%s *)skb[%d]", sz, in->imm);
-		else if (BPF_MODE(in->code) == BPF_IND)
-			snprintf(buf, n, "r0 = *(%s *)skb[r%d + %d]", sz,
-				 in->src_reg, in->imm);
-		else if (in->src_reg == BPF_PSEUDO_MAP_FD)
-			snprintf(buf, n, "r%d = map[fd %d]", in->dst_reg,
-				 in->imm);
-		else if (i + 1 < env->len)
-			snprintf(buf, n, "r%d = %#llx ll", in->dst_reg,
-				 (u64)(u32)in[1].imm << 32 | (u32)in->imm);
-		else
-			snprintf(buf, n, "r%d = ld_imm64", in->dst_reg);
-		break;
-	default:
-		if (op == BPF_JA)
-			snprintf(buf, n, "goto pc%+lld",
-				 jump_target(in, i) - i - 1);
-		else if (op == BPF_EXIT)
-			snprintf(buf, n, "exit");
-		else if (op == BPF_CALL)
-			snprintf(buf, n, "call %s#%d", helper_name(in->imm),
-				 in->imm);
-		else
-			snprintf(buf, n, "if %c%d %s %s goto pc%+d", r,
-				 in->dst_reg, jmp_sym[op >> 4], src,
-				 in->off);
-	}
-}
-
-static void vlog_insn(struct env *env, u32 i)
-{
-	char buf[96];
-
-	insn_str(env, i, buf, sizeof(buf));
-	vlog(env, "%u: %s\n", i, buf);
-}
-
-/* A value set, leaving out what says nothing. */
-static int vals_str(const struct vals *v, char *buf, size_t n)
-{
-	int len = 0;
-
-	if (vals_is_const(v))
-		return scnprintf(buf, n, "%lld", (s64)v->b.val);
-	if (v->umin)
-		len += scnprintf(buf + len, n - len, ",umin=%llu", v->umin);
-	if (v->umax != U64_MAX)
-		len += scnprintf(buf + len, n - len, ",umax=%llu", v->umax);
-	if (v->smin != S64_MIN && v->smin != v->umin)
-		len += scnprintf(buf + len, n - len, ",smin=%lld", v->smin);
-	if (v->smax != S64_MAX && v->smax != v->umax)
-		len += scnprintf(buf + len, n - len, ",smax=%lld", v->smax);
-	if (v->umax > U32_MAX) {
-		if (v->umin32)
-			len += scnprintf(buf + len, n - len, ",umin32=%u",
-					 v->umin32);
-		if (v->umax32 != U32_MAX)
-			len += scnprintf(buf + len, n - len, ",umax32=%u",
-					 v->umax32);
-		if (v->smin32 != S32_MIN)
-			len += scnprintf(buf + len, n - len, ",smin32=%d",
-					 v->smin32);
-		if (v->smax32 != S32_MAX)
-			len += scnprintf(buf + len, n - len, ",smax32=%d",
-					 v->smax32);
-	}
-	if (~v->b.unk && bits_span(v->umin, v->umax).unk != v->b.unk)
-		len += scnprintf(buf + len, n - len, ",bits=%#llx/%#llx",
-				 v->b.val, v->b.unk);
-	if (len)
-		buf[0] = '(';
-	else
-		len = scnprintf(buf, n, "(any");
-	len += scnprintf(buf + len, n - len, ")");
-	return len;
-}
-
-static void reg_str(const struct reg *r, char *buf, size_t n)
-{
-	int len = scnprintf(buf, n, "%s", kind_names[r->kind]);
-
-	switch (r->kind) {
-	case K_NONE:
-		return;
-	case K_SCALAR:
-		if (vals_is_const(&r->v)) {
-			scnprintf(buf, n, "%lld", (s64)r->v.b.val);
-			return;
-		}
-		break;
-	case K_STACK:
-		/* fp-8, or fp(...) for a variable offset */
-		if (vals_is_const(&r->v)) {
-			scnprintf(buf, n, "fp%+lld", (s64)r->v.b.val);
-			return;
-		}
-		break;
-	case K_MAP:
-		scnprintf(buf + len, n - len, "(%s)", r->map->name);
-		return;
-	case K_VALUE:
-	case K_VALUE_OR_NULL:
-		len += scnprintf(buf + len, n - len, "(%s,vs=%u,id=%u)",
-				 r->map->name, r->map->value_size, r->id);
-		if (vals_is_zero(&r->v))
-			return;
-		len += scnprintf(buf + len, n - len, "+");
-		break;
-	case K_CTX:
-		if (vals_is_zero(&r->v))
-			return;
-		len += scnprintf(buf + len, n - len, "+");
-		break;
-	}
-	len += vals_str(&r->v, buf + len, n - len);
-	if (r->id && r->kind == K_SCALAR)
-		scnprintf(buf + len, n - len, "#%u", r->id);
-}
-
-static void vlog_reg(struct env *env, int i, const struct reg *r)
-{
-	char buf[192];
-
-	reg_str(r, buf, sizeof(buf));
-	vlog(env, " R%d=%s%s", i, buf, r->precise ? "!" : "");
-}
-
-/* The initialized registers and stack of @st. */
-static void vlog_state(struct env *env, const struct state *st)
-{
-	static const char byte_chars[] = { '?', 'm', '0', 's' };
-	char bytes[SLOT_SIZE + 1] = {};
-	u32 i, j;
-
-	for (i = 0; i < MAX_BPF_REG; i++)
-		if (st->regs[i].kind != K_NONE)
-			vlog_reg(env, i, &st->regs[i]);
-	for (i = 0; i < st->nslots; i++) {
-		const struct slot *s = &st->slots[i];
-
-		if (!memchr_inv(s->bytes, B_INVALID, SLOT_SIZE))
-			continue;
-		if (s->bytes[0] == B_SPILL) {
-			char buf[192];
-
-			reg_str(&s->spill, buf, sizeof(buf));
-			vlog(env, " fp%d=%s", -8 * (i + 1), buf);
-			continue;
-		}
-		for (j = 0; j < SLOT_SIZE; j++)
-			bytes[j] = byte_chars[s->bytes[j]];
-		vlog(env, " fp%d=%s", -8 * (i + 1), bytes);
-	}
-	vlog(env, "\n");
 }
 
 /* ---- pass 1: shape -------------------------------------------------- */
@@ -1652,8 +496,8 @@ static int check_cfg(struct env *env)
 		goto out;
 	}
 	for (i = 0; i < env->len; i++)
-		if (is_ldimm64(&env->insns[i]))
-			color[++i] = FINISHED;	/* not a place to land */
+		if (env->info[i].flags & I_IMM64_HI)
+			color[i] = FINISHED;	/* not a place to land */
 
 	stack[depth++] = 0;
 	color[0] = ACTIVE;
@@ -1667,9 +511,7 @@ static int check_cfg(struct env *env)
 					     i, next[k]);
 				goto out;
 			}
-			/* second halves have code 0: this is a first half */
-			if (next[k] > 0 &&
-			    is_ldimm64(&env->insns[next[k] - 1])) {
+			if (env->info[next[k]].flags & I_IMM64_HI) {
 				err = reject(env, -EINVAL,
 					     "%u: jump into the middle of the 64-bit load at %lld",
 					     i, next[k] - 1);
@@ -1809,7 +651,7 @@ static void compute_liveness(struct env *env)
 	while (changed) {
 		changed = false;
 		for (i = env->len; i-- > 0;) {
-			if (i > 0 && is_ldimm64(&env->insns[i - 1]))
+			if (env->info[i].flags & I_IMM64_HI)
 				continue;
 			n = successors(env, i, next);
 			out = 0;
@@ -2098,7 +940,8 @@ static int stack_write(struct env *env, s64 addr, int size,
 	 * As upstream: pointers are always kept; scalars only for CAP_BPF
 	 * and only if something is known of them. The rest is data.
 	 */
-	if (val && !is_ptr(val) && (!env->loops_ok || vals_is_any(&val->v)))
+	if (val && !is_ptr(val) &&
+	    (!env->spill_scalars || vals_is_any(&val->v)))
 		val = NULL;
 	if (val && !zero && b == 0 &&
 	    (is_ptr(val) || size == SLOT_SIZE ||
@@ -2115,8 +958,7 @@ static int stack_write(struct env *env, s64 addr, int size,
 }
 
 /* Load @size bytes from the constant stack address @addr into @dst. */
-static int stack_read(struct env *env, s64 addr, int size, struct reg *dst,
-		      s32 *filled)
+static int stack_read(struct env *env, s64 addr, int size, struct reg *dst)
 {
 	bool zero = true;
 	struct slot *s;
@@ -2126,7 +968,6 @@ static int stack_read(struct env *env, s64 addr, int size, struct reg *dst,
 	if (s && s->bytes[0] == B_SPILL) {
 		if (b == 0 && spill_size(s) == size) {
 			*dst = s->spill;
-			*filled = (-addr - 1) / SLOT_SIZE;
 			return 0;
 		}
 		if (is_ptr(&s->spill))
@@ -2209,6 +1050,7 @@ struct mem_access {
 	bool imm;			/* BPF_ST: the value is an immediate */
 	const struct reg *val;		/* the value stored */
 	struct reg *dst;		/* where a load goes */
+	s32 slot;			/* out: see struct step */
 };
 
 /* Are all the offsets of @r plus @off aligned to @size? */
@@ -2268,13 +1110,13 @@ static int stack_access(struct env *env, struct mem_access *m,
 		return stack_range(env, lo, hi + m->size, RANGE_MAYBE_WRITE);
 	}
 
-	env->step_slot = (-lo - 1) / SLOT_SIZE;
+	/* a spill or a fill: precision follows the value through the slot */
+	m->slot = (-lo - 1) / SLOT_SIZE;
 	if (m->type == BPF_READ)
-		return stack_read(env, lo, m->size, m->dst, &env->step_slot);
+		return stack_read(env, lo, m->size, m->dst);
 	if (m->atomic) {
 		/* what a fetch gets back is what a load would */
-		err = stack_read(env, lo, m->size, m->dst ?: &old,
-				 &env->step_slot);
+		err = stack_read(env, lo, m->size, m->dst ?: &old);
 		if (err)
 			return err;
 		if (is_ptr(m->dst ?: &old) && !env->leaks_ok)
@@ -2291,7 +1133,18 @@ static int value_access(struct env *env, struct mem_access *m,
 			const struct reg *base)
 {
 	const struct bpf_map *map = base->map;
-	s64 lo = base->v.smin + m->off;
+	s64 lo = base->v.smin + m->off, hi = base->v.smax + m->off;
+
+	/*
+	 * A locked operation that splits a cache line raises #AC under
+	 * split-lock detection: atomics are always aligned, as upstream.
+	 */
+	if ((env->strict || m->atomic) && m->size > 1 &&
+	    !aligned(base, m->off, m->size))
+		return reject(env, -EACCES,
+			      "misaligned value access: %d bytes at offset %lld%s",
+			      m->size, lo, m->atomic ? " by an atomic operation" :
+			      " (strict alignment)");
 
 	if ((m->type == BPF_WRITE || m->atomic) &&
 	    (map->map_flags & BPF_F_RDONLY_PROG))
@@ -2301,23 +1154,19 @@ static int value_access(struct env *env, struct mem_access *m,
 	    (map->map_flags & BPF_F_WRONLY_PROG))
 		return reject(env, -EACCES, "map %s is write-only to programs",
 			      map->name);
+	/* a constant may be negative: the access's own offset may make up */
 	if (base->v.smin < 0 && !vals_is_const(&base->v))
 		return reject(env, -EACCES,
 			      "R%d's offset into the map value may be negative (min %lld): check it first",
 			      m->regno, base->v.smin);
-	if (base->v.umax >= MAX_VAR_OFF)
+	if (base->v.smax >= MAX_VAR_OFF)
 		return reject(env, -EACCES,
 			      "R%d's offset into the map value is unbounded: check it first",
 			      m->regno);
-	if (lo < 0 || base->v.umax + m->off + m->size > map->value_size)
+	if (lo < 0 || hi + m->size > map->value_size)
 		return reject(env, -EACCES,
 			      "access of %d bytes at offset %lld..%lld of a %u-byte map value",
-			      m->size, lo, (s64)base->v.umax + m->off,
-			      map->value_size);
-	if (env->strict && !aligned(base, m->off, m->size))
-		return reject(env, -EACCES,
-			      "misaligned map value access of %d bytes (strict alignment)",
-			      m->size);
+			      m->size, lo, hi, map->value_size);
 	if (m->type == BPF_WRITE && m->val && is_ptr(m->val) && !env->leaks_ok)
 		return reject(env, -EACCES, "a pointer would leak into a map");
 	if (m->dst)
@@ -2398,13 +1247,14 @@ static int check_mem(struct env *env, struct mem_access *m)
 	return 0;
 }
 
-static int do_load(struct env *env, const struct bpf_insn *in)
+static int do_load(struct env *env, const struct bpf_insn *in,
+		   struct step *step)
 {
 	struct reg val;
 	struct mem_access m = {
 		.regno = in->src_reg, .off = in->off,
 		.size = bpf_size_to_bytes(BPF_SIZE(in->code)),
-		.type = BPF_READ, .dst = &val,
+		.type = BPF_READ, .dst = &val, .slot = STEP_NO_SLOT,
 	};
 	int err;
 
@@ -2413,16 +1263,18 @@ static int do_load(struct env *env, const struct bpf_insn *in)
 	if (err)
 		return err;
 	*reg_at(env, in->dst_reg) = val;
+	step->slot = m.slot;
 	return 0;
 }
 
-static int do_store(struct env *env, const struct bpf_insn *in)
+static int do_store(struct env *env, const struct bpf_insn *in,
+		    struct step *step)
 {
 	int size = bpf_size_to_bytes(BPF_SIZE(in->code));
 	struct reg imm;
 	struct mem_access m = {
 		.regno = in->dst_reg, .off = in->off, .size = size,
-		.type = BPF_WRITE,
+		.type = BPF_WRITE, .slot = STEP_NO_SLOT,
 	};
 	int err;
 
@@ -2441,16 +1293,20 @@ static int do_store(struct env *env, const struct bpf_insn *in)
 		m.val = &imm;
 		m.imm = true;
 	}
-	return check_mem(env, &m);
+	err = check_mem(env, &m);
+	step->slot = m.slot;
+	return err;
 }
 
-static int do_atomic(struct env *env, const struct bpf_insn *in)
+static int do_atomic(struct env *env, const struct bpf_insn *in,
+		     struct step *step)
 {
 	int size = bpf_size_to_bytes(BPF_SIZE(in->code));
 	struct reg old;
 	struct mem_access m = {
 		.regno = in->dst_reg, .off = in->off, .size = size,
 		.type = BPF_WRITE, .atomic = true, .dst = &old,
+		.slot = STEP_NO_SLOT,
 	};
 	u8 out = in->imm == BPF_CMPXCHG ? BPF_REG_0 : in->src_reg;
 	int err;
@@ -2468,6 +1324,7 @@ static int do_atomic(struct env *env, const struct bpf_insn *in)
 	err = check_mem(env, &m);
 	if (err)
 		return err;
+	step->slot = m.slot;
 	/* fetching ones give back the old value */
 	if (in->imm == BPF_CMPXCHG || (in->imm & BPF_FETCH)) {
 		err = check_write(env, out);
@@ -2478,6 +1335,18 @@ static int do_atomic(struct env *env, const struct bpf_insn *in)
 }
 
 /* ---- pass 2: arithmetic --------------------------------------------- */
+
+/*
+ * An operation on a value set gave no value: its input was empty, which
+ * the jump that narrowed it should have found. Refuse rather than go on
+ * with a state that claims nothing.
+ */
+static int empty_result(struct env *env)
+{
+	return reject(env, -EFAULT,
+		      "R%d: no value fits the result (verifier bug): refusing",
+		      env->insns[env->insn].dst_reg);
+}
 
 static const char *ptr_name(const struct reg *r)
 {
@@ -2667,9 +1536,13 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 		by = vals_any();
 		by.smin = min_t(s64, off->v.smin, 0);
 		by.smax = max_t(s64, off->v.smax, 0);
+		/* the offset or 0: a bit known in both stays known */
+		by.b.unk = off->v.b.val | off->v.b.unk;
+		by.b.val = 0;
 		vals_tighten(&by);
 	}
-	scalar_alu(&res.v, &by, op, 64);
+	if (!vals_alu(&res.v, &by, op, 64))
+		return empty_result(env);
 	if (res.v.smin <= -MAX_VAR_OFF || res.v.smin >= MAX_VAR_OFF)
 		return reject(env, -EINVAL,
 			      "R%d: offset %lld is out of range for a %s pointer",
@@ -2698,7 +1571,7 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 }
 
 /* Byte swaps: to_le is a truncation here, to_be swaps. */
-static void do_swap(struct reg *d, const struct bpf_insn *in)
+static bool do_swap(struct reg *d, const struct bpf_insn *in)
 {
 	bool be = BPF_SRC(in->code) == BPF_TO_BE;
 	int bits = in->imm;
@@ -2710,8 +1583,8 @@ static void do_swap(struct reg *d, const struct bpf_insn *in)
 		if (be)
 			reg_scalar(d, vals_of_size(bits / 8));
 		else if (bits != 64)
-			scalar_alu(&d->v, &mask, BPF_AND, 64);
-		return;
+			return vals_alu(&d->v, &mask, BPF_AND, 64);
+		return true;
 	}
 	x = d->v.b.val;
 	switch (bits) {
@@ -2725,6 +1598,7 @@ static void do_swap(struct reg *d, const struct bpf_insn *in)
 		x = be ? swab64(x) : x;
 	}
 	reg_scalar(d, vals_const(x));
+	return true;
 }
 
 static int do_alu(struct env *env, const struct bpf_insn *in)
@@ -2759,7 +1633,8 @@ static int do_alu(struct env *env, const struct bpf_insn *in)
 		} else if (width == 32) {
 			struct reg r = { .kind = K_SCALAR, .v = s->v };
 
-			scalar_alu(&r.v, &s->v, BPF_MOV, 32);
+			if (!vals_alu(&r.v, &s->v, BPF_MOV, 32))
+				return empty_result(env);
 			*d = r;
 		} else {
 			/* a copy: what is learnt about one holds for both */
@@ -2780,10 +1655,9 @@ static int do_alu(struct env *env, const struct bpf_insn *in)
 			reg_unknown(d);
 			return 0;
 		}
-		if (op == BPF_END)
-			do_swap(d, in);
-		else
-			scalar_alu(&d->v, &d->v, BPF_NEG, width);
+		if (op == BPF_END ? !do_swap(d, in) :
+		    !vals_alu(&d->v, &d->v, BPF_NEG, width))
+			return empty_result(env);
 		d->id = 0;
 		d->precise = false;
 		return 0;
@@ -2797,204 +1671,14 @@ static int do_alu(struct env *env, const struct bpf_insn *in)
 		if (err)
 			return err;
 	}
-	scalar_alu(&d->v, &s->v, op, width);
+	if (!vals_alu(&d->v, &s->v, op, width))
+		return empty_result(env);
 	d->id = 0;
 	d->precise = false;
 	return 0;
 }
 
 /* ---- pass 2: conditional jumps -------------------------------------- */
-
-/* Not a real opcode: the false side of BPF_JSET, (a & b) == 0. */
-#define JNSET 0xf0
-
-static u8 negate(u8 op)
-{
-	switch (op) {
-	case BPF_JEQ:
-		return BPF_JNE;
-	case BPF_JNE:
-		return BPF_JEQ;
-	case BPF_JGT:
-		return BPF_JLE;
-	case BPF_JLE:
-		return BPF_JGT;
-	case BPF_JGE:
-		return BPF_JLT;
-	case BPF_JLT:
-		return BPF_JGE;
-	case BPF_JSGT:
-		return BPF_JSLE;
-	case BPF_JSLE:
-		return BPF_JSGT;
-	case BPF_JSGE:
-		return BPF_JSLT;
-	case BPF_JSLT:
-		return BPF_JSGE;
-	case BPF_JSET:
-		return JNSET;
-	}
-	return BPF_JSET;
-}
-
-/* Narrow @v's @width-bit bounds to @r (and its bits to @b). */
-static void vals_narrow(struct vals *v, struct bounds r, struct bits *b,
-			int width)
-{
-	if (width == 32) {
-		v->umin32 = max_t(u32, v->umin32, r.umin);
-		v->umax32 = min_t(u32, v->umax32, r.umax);
-		v->smin32 = max_t(s32, v->smin32, r.smin);
-		v->smax32 = min_t(s32, v->smax32, r.smax);
-	} else {
-		v->umin = max(v->umin, r.umin);
-		v->umax = min(v->umax, r.umax);
-		v->smin = max(v->smin, r.smin);
-		v->smax = min(v->smax, r.smax);
-	}
-	if (b)
-		v->b = *b;
-}
-
-/* Value @c taken away from the ends of @r. */
-static void range_exclude(struct bounds *r, u64 c, int width)
-{
-	s64 sc = width == 32 ? (s32)c : (s64)c;
-
-	if (r->umin == c)
-		r->umin++;
-	if (r->umax == c)
-		r->umax--;
-	if (r->smin == sc)
-		r->smin++;
-	if (r->smax == sc)
-		r->smax--;
-}
-
-/*
- * Learn from "a op b" being true, in @width bits: narrow both. False if
- * it cannot be true.
- */
-static bool refine(struct vals *a, struct vals *b, u8 op, int width)
-{
-	struct bounds ra = vals_range(a, width), rb = vals_range(b, width);
-	struct bits ba = bits_low(a->b, width), bb = bits_low(b->b, width);
-	struct bits *nba = NULL, *nbb = NULL;
-	struct bits high = { .unk = width == 32 ? GENMASK_ULL(63, 32) : 0 };
-	struct bits meet;
-
-	switch (op) {
-	case BPF_JEQ:
-		ra.umin = max(ra.umin, rb.umin);
-		ra.umax = min(ra.umax, rb.umax);
-		ra.smin = max(ra.smin, rb.smin);
-		ra.smax = min(ra.smax, rb.smax);
-		rb = ra;
-		meet = ba;
-		if (!bits_meet(&meet, bb))
-			return false;
-		/* the bits each had above width stay theirs */
-		ba = a->b;
-		bb = b->b;
-		meet.unk |= high.unk;
-		if (!bits_meet(&ba, meet) || !bits_meet(&bb, meet))
-			return false;
-		nba = &ba;
-		nbb = &bb;
-		break;
-	case BPF_JNE:
-		if (!bb.unk)
-			range_exclude(&ra, bb.val, width);
-		if (!ba.unk)
-			range_exclude(&rb, ba.val, width);
-		break;
-	case BPF_JLT:		/* a < b */
-	case BPF_JGT:		/* b < a */
-		if (op == BPF_JGT)
-			swap(ra, rb);
-		if (!rb.umax || ra.umin == width_umax(width))
-			return false;
-		ra.umax = min(ra.umax, rb.umax - 1);
-		rb.umin = max(rb.umin, ra.umin + 1);
-		if (op == BPF_JGT)
-			swap(ra, rb);
-		break;
-	case BPF_JLE:		/* a <= b */
-	case BPF_JGE:		/* b <= a */
-		if (op == BPF_JGE)
-			swap(ra, rb);
-		ra.umax = min(ra.umax, rb.umax);
-		rb.umin = max(rb.umin, ra.umin);
-		if (op == BPF_JGE)
-			swap(ra, rb);
-		break;
-	case BPF_JSLT:
-	case BPF_JSGT:
-		if (op == BPF_JSGT)
-			swap(ra, rb);
-		if (rb.smax == range_any(width).smin ||
-		    ra.smin == range_any(width).smax)
-			return false;
-		ra.smax = min(ra.smax, rb.smax - 1);
-		rb.smin = max(rb.smin, ra.smin + 1);
-		if (op == BPF_JSGT)
-			swap(ra, rb);
-		break;
-	case BPF_JSLE:
-	case BPF_JSGE:
-		if (op == BPF_JSGE)
-			swap(ra, rb);
-		ra.smax = min(ra.smax, rb.smax);
-		rb.smin = max(rb.smin, ra.smin);
-		if (op == BPF_JSGE)
-			swap(ra, rb);
-		break;
-	case BPF_JSET:
-		/* some bit both may have is set in both */
-		if (!(bits_max(ba) & bits_max(bb)))
-			return false;
-		if (!bb.unk && is_power_of_2(bb.val)) {
-			ba = a->b;
-			ba.val |= bb.val;
-			ba.unk &= ~bb.val;
-			nba = &ba;
-		}
-		break;
-	case JNSET:
-		/* no bit is set in both: a constant's ones are zeroes in the other */
-		if (ba.val & bb.val)
-			return false;
-		meet = ba;
-		if (!bb.unk) {
-			ba = a->b;
-			ba.unk &= ~bb.val;
-			nba = &ba;
-		}
-		if (!meet.unk) {
-			bb = b->b;
-			bb.unk &= ~meet.val;
-			nbb = &bb;
-		}
-		break;
-	}
-	vals_narrow(a, ra, nba, width);
-	vals_narrow(b, rb, nbb, width);
-	return vals_tighten(a) && vals_tighten(b);
-}
-
-/* Both at once; false if no value is in both. */
-static bool vals_meet(struct vals *v, const struct vals *w)
-{
-	v->umin = max(v->umin, w->umin);
-	v->umax = min(v->umax, w->umax);
-	v->smin = max(v->smin, w->smin);
-	v->smax = min(v->smax, w->smax);
-	v->umin32 = max(v->umin32, w->umin32);
-	v->umax32 = min(v->umax32, w->umax32);
-	v->smin32 = max(v->smin32, w->smin32);
-	v->smax32 = min(v->smax32, w->smax32);
-	return bits_meet(&v->b, w->b) && vals_tighten(v);
-}
 
 /* What a jump taught about register @regno, given to all its copies. */
 static bool settle(struct state *st, u8 regno, const struct vals *v)
@@ -3012,8 +1696,13 @@ static bool settle(struct state *st, u8 regno, const struct vals *v)
 	return ok;
 }
 
-/* Queue the path that continues at @target from a copy of this state. */
-static struct state *fork_path(struct env *env, u32 target)
+/*
+ * Queue the path that continues at @target from a copy of this state. The
+ * jump @step is on the copy's trail, as it will be on this one's: precision
+ * found on either side must backtrack through it.
+ */
+static struct state *fork_path(struct env *env, u32 target,
+			       const struct step *step)
 {
 	struct state *st;
 
@@ -3025,6 +1714,10 @@ static struct state *fork_path(struct env *env, u32 target)
 	st = state_copy(env->cur);
 	if (!st)
 		return ERR_PTR(-ENOMEM);
+	if (trail_add(st, *step)) {
+		state_free(st);
+		return ERR_PTR(-ENOMEM);
+	}
 	if (st->parent)
 		st->parent->live++;
 	env->pending[env->npending++] = (struct pending){ st, target };
@@ -3036,13 +1729,13 @@ static struct state *fork_path(struct env *env, u32 target)
  * speculative execution. As upstream, unprivileged programs must be safe
  * on it too: explore it with what was known before the jump.
  */
-static int speculate(struct env *env, u32 insn)
+static int speculate(struct env *env, u32 insn, const struct step *step)
 {
 	struct state *st;
 
 	if (env->leaks_ok)
 		return 0;
-	st = fork_path(env, insn);
+	st = fork_path(env, insn, step);
 	if (IS_ERR(st))
 		return PTR_ERR(st);
 	st->speculative = true;
@@ -3066,7 +1759,8 @@ static void null_checked(struct state *st, u32 id, bool null)
 }
 
 static int ptr_branch(struct env *env, const struct bpf_insn *in,
-		      struct reg *a, const struct reg *b)
+		      struct reg *a, const struct reg *b,
+		      const struct step *step)
 {
 	u8 op = BPF_OP(in->code);
 	bool eq = op == BPF_JEQ || op == BPF_JNE;
@@ -3081,7 +1775,8 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 			      in->src_reg);
 	/* a map value pointer is never NULL */
 	if (k && eq && !in->imm && a->kind == K_VALUE) {
-		err = speculate(env, op == BPF_JNE ? env->insn + 1 : target);
+		err = speculate(env, op == BPF_JNE ? env->insn + 1 : target,
+				step);
 		env->insn = op == BPF_JNE ? target : env->insn + 1;
 		return err;
 	}
@@ -3089,7 +1784,7 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 	if (k && eq && !in->imm && a->kind == K_VALUE_OR_NULL) {
 		u32 id = a->id;
 
-		other = fork_path(env, target);
+		other = fork_path(env, target, step);
 		if (IS_ERR(other))
 			return PTR_ERR(other);
 		null_checked(other, id, op == BPF_JEQ);
@@ -3102,14 +1797,15 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 			      "R%d: unprivileged programs may not compare pointers",
 			      in->dst_reg);
 	/* nothing to learn: both ways */
-	other = fork_path(env, target);
+	other = fork_path(env, target, step);
 	if (IS_ERR(other))
 		return PTR_ERR(other);
 	env->insn++;
 	return 0;
 }
 
-static int do_branch(struct env *env, const struct bpf_insn *in)
+static int do_branch(struct env *env, const struct bpf_insn *in,
+		     struct step *step)
 {
 	u8 op = BPF_OP(in->code);
 	int width = BPF_CLASS(in->code) == BPF_JMP32 ? 32 : 64;
@@ -3133,24 +1829,24 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 		reg_scalar(&imm, vals_const(width == 64 ? (s64)in->imm :
 					    (u32)in->imm));
 	if (is_ptr(a) || is_ptr(b))
-		return ptr_branch(env, in, a, b);
+		return ptr_branch(env, in, a, b, step);
 
 	ta = a->v;
 	tb = b->v;
 	fa = a->v;
 	fb = b->v;
-	t_ok = refine(&ta, &tb, op, width);
-	f_ok = refine(&fa, &fb, negate(op), width);
+	t_ok = vals_refine(&ta, &tb, op, width);
+	f_ok = vals_refine(&fa, &fb, vals_negate(op), width);
 	/* a side ruled out by the values: they matter */
 	if (!t_ok || !f_ok)
 		make_precise(env, BIT(in->dst_reg) | (x ? BIT(in->src_reg) : 0),
 			     0);
-	/* copies learn from the jump too: see backtrack() */
+	/* copies learn from the jump too: see backtrack(); before forking */
 	if (a->id || (x && b->id))
-		env->step_slot = STEP_LINKED;
+		step->slot = STEP_LINKED;
 
 	if (t_ok && f_ok) {
-		other = fork_path(env, target);
+		other = fork_path(env, target, step);
 		if (IS_ERR(other))
 			return PTR_ERR(other);
 		t_ok = settle(other, in->dst_reg, &ta) &&
@@ -3163,7 +1859,7 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 			state_free(other);
 		}
 	} else if (t_ok) {
-		err = speculate(env, env->insn + 1);
+		err = speculate(env, env->insn + 1, step);
 		if (err)
 			return err;
 		t_ok = settle(env->cur, in->dst_reg, &ta) &&
@@ -3171,7 +1867,7 @@ static int do_branch(struct env *env, const struct bpf_insn *in)
 		env->insn = target;
 		return t_ok ? 0 : 1;
 	} else if (f_ok) {
-		err = speculate(env, target);
+		err = speculate(env, target, step);
 		if (err)
 			return err;
 	}
@@ -3211,21 +1907,26 @@ static int helper_mem(struct env *env, u8 regno, u64 min, u64 max,
 		err = stack_bounds(env, regno, lo, hi + max, max);
 		if (err)
 			return err;
-		/* a helper may fill less than a variable size: read it */
-		if (!write || min != max)
-			return stack_range(env, lo, hi + max,
-					   RANGE_HELPER_READ);
-		if (lo == hi)
+		if (write && min == max && lo == hi)
 			return stack_range(env, lo, lo + max, RANGE_WRITE);
+		/*
+		 * A helper may fill less than a variable size: what it leaves
+		 * is read as it was, so it must be initialized as for a read.
+		 * Any byte may have been written: no zero or spilled register
+		 * survives there.
+		 */
+		err = stack_range(env, lo, hi + max, RANGE_HELPER_READ);
+		if (err || !write)
+			return err;
 		return stack_range(env, lo, hi + max, RANGE_MAYBE_WRITE);
 	case K_VALUE:
 		return value_access(env, &(struct mem_access){
 			.regno = regno, .size = 0,
 			.type = write ? BPF_WRITE : BPF_READ,
-		}, r) ?: (r->v.umax + max > r->map->value_size ?
+		}, r) ?: (r->v.smax + max > r->map->value_size ?
 			  reject(env, -EACCES,
-				 "R%d: %llu bytes at offset %llu do not fit in a %u-byte map value",
-				 regno, max, r->v.umax, r->map->value_size) : 0);
+				 "R%d: %llu bytes at offset %lld do not fit in a %u-byte map value",
+				 regno, max, r->v.smax, r->map->value_size) : 0);
 	case K_VALUE_OR_NULL:
 		return reject(env, -EACCES,
 			      "R%d may be NULL: compare it with 0 before passing it",
@@ -3298,7 +1999,14 @@ static int helper_arg(struct env *env, const struct bpf_func_proto *fn,
 				      "R%d must be the context, unmoved", regno);
 		return 0;
 	case ARG_PTR_TO_MEM:
-		/* the next argument is its size */
+		/* the next argument is its size: there must be one */
+		if (k + 1 >= ARRAY_SIZE(fn->arg_type) ||
+		    (fn->arg_type[k + 1] != ARG_CONST_SIZE &&
+		     fn->arg_type[k + 1] != ARG_CONST_SIZE_OR_ZERO))
+			return reject(env, -EFAULT,
+				      "helper %s#%d: memory argument %d has no size argument after it",
+				      helper_name(env->insns[env->insn].imm),
+				      env->insns[env->insn].imm, k + 1);
 		err = helper_size(env, regno + 1,
 				  fn->arg_type[k + 1] == ARG_CONST_SIZE_OR_ZERO,
 				  &min, &max);
@@ -3453,9 +2161,11 @@ static int do_exit_insn(struct env *env)
 
 /*
  * Execute instruction env->insn on env->cur: 0 and env->insn set to the
- * next one, 1 if the path ends here, or an error.
+ * next one, 1 if the path ends here, or an error. The instruction fills
+ * in @step, what precision tracking must know of it, for the path's
+ * trail; a jump also gives it to the side it forks (fork_path()).
  */
-static int step(struct env *env)
+static int step(struct env *env, struct step *step)
 {
 	const struct bpf_insn *in = &env->insns[env->insn];
 	int err;
@@ -3469,16 +2179,16 @@ static int step(struct env *env)
 		err = do_alu(env, in);
 		break;
 	case BPF_LDX:
-		err = do_load(env, in);
+		err = do_load(env, in, step);
 		break;
 	case BPF_ST:
-		err = do_store(env, in);
+		err = do_store(env, in, step);
 		break;
 	case BPF_STX:
 		if (BPF_MODE(in->code) == BPF_ATOMIC)
-			err = do_atomic(env, in);
+			err = do_atomic(env, in, step);
 		else
-			err = do_store(env, in);
+			err = do_store(env, in, step);
 		break;
 	case BPF_LD:
 		return do_ld(env, in);
@@ -3493,7 +2203,7 @@ static int step(struct env *env)
 			err = do_call(env, in);
 			break;
 		default:
-			return do_branch(env, in);
+			return do_branch(env, in, step);
 		}
 	}
 	if (!err)
@@ -3721,6 +2431,23 @@ static void keep_precise(struct env *env, const struct state *old, u32 insn)
 }
 
 /*
+ * How visit() keeps the lists of checkpoints short. An open checkpoint
+ * that the path missed OPEN_MISSES times belongs to an earlier iteration
+ * of a loop the path is still in: later iterations seldom match it, so
+ * it is parked (kept for the path's precision, no longer compared). A
+ * proven checkpoint is dropped once it has missed DONE_MISSES times and
+ * more than DONE_MISSES_PER_HIT times per hit: comparing against it costs
+ * more than the paths it stops save. In a loop, a new checkpoint is made
+ * only every LOOP_CHECKPOINT_STEPS instructions of the path, since one
+ * iteration's state seldom includes the next's and each costs memory.
+ * The numbers only trade time for memory: any value is safe.
+ */
+#define OPEN_MISSES		8
+#define DONE_MISSES		64
+#define DONE_MISSES_PER_HIT	8
+#define LOOP_CHECKPOINT_STEPS	64
+
+/*
  * At a meeting point: stop if a proven checkpoint includes this state,
  * refuse an infinite loop, otherwise keep the state as a checkpoint.
  * Returns 1 to stop the path.
@@ -3739,7 +2466,7 @@ static int visit(struct env *env, u32 insn)
 				      "infinite loop: the state at %u repeats",
 				      insn);
 		/* an old iteration: keep it for the path, stop comparing */
-		if (++cp->misses > 8) {
+		if (++cp->misses > OPEN_MISSES) {
 			hlist_del(&cp->node);
 			hlist_add_head(&cp->node, &env->parked);
 			cp->parked = true;
@@ -3751,14 +2478,15 @@ static int visit(struct env *env, u32 insn)
 			keep_precise(env, &cp->st, insn);
 			return 1;
 		}
-		/* keep the list short: drop checkpoints that never help */
-		if (++cp->misses > 64 && cp->misses > 8 * cp->hits)
+		/* keep the list short: drop checkpoints that seldom help */
+		if (++cp->misses > DONE_MISSES &&
+		    cp->misses > DONE_MISSES_PER_HIT * cp->hits)
 			checkpoint_free(env, cp);
 	}
 	if (env->cp_bytes > MAX_CHECKPOINT_BYTES)
 		return 0;
 	/* in a loop, one iteration's state seldom helps the next */
-	if (looping && env->cur->trail_len < 64)
+	if (looping && env->cur->trail_len < LOOP_CHECKPOINT_STEPS)
 		return 0;
 	return add_checkpoint(env, insn);
 }
@@ -3814,6 +2542,7 @@ static void vlog_written(struct env *env, u32 insn)
 static int explore(struct env *env)
 {
 	struct pending next;
+	struct step facts;
 	u32 insn;
 	int err;
 
@@ -3839,11 +2568,11 @@ static int explore(struct env *env)
 		cond_resched();
 
 		env->info[insn].flags |= I_SEEN;
-		env->step_slot = -1;
-		err = step(env);
+		facts = (struct step){ .insn = insn, .slot = STEP_NO_SLOT };
+		err = step(env, &facts);
 		if (err < 0)
 			return err;
-		if (trail_add(env->cur, insn, env->step_slot))
+		if (trail_add(env->cur, facts))
 			return -ENOMEM;
 		if (env->log.level & LOG_EVERY) {
 			char buf[96];
@@ -4064,7 +2793,7 @@ static int rewrite(struct env *env)
 		return -ENOMEM;
 	for (i = 0; i < env->len; i++) {
 		pos[i] = len;
-		if (i > 0 && is_ldimm64(&env->insns[i - 1]) &&
+		if ((env->info[i].flags & I_IMM64_HI) &&
 		    (env->info[i - 1].flags & I_SEEN))
 			continue;
 		len += rewrite_insn(env, i, scratch);
@@ -4077,7 +2806,7 @@ static int rewrite(struct env *env)
 		goto out;
 	}
 	for (i = 0; i < env->len; i++) {
-		if (i > 0 && is_ldimm64(&env->insns[i - 1]) &&
+		if ((env->info[i].flags & I_IMM64_HI) &&
 		    (env->info[i - 1].flags & I_SEEN))
 			continue;
 		rewrite_insn(env, i, insns + pos[i]);
@@ -4151,8 +2880,9 @@ static int check_shape(struct env *env)
 					 i, msg);
 			return err;
 		}
+		/* check_opcode() made sure the second half exists */
 		if (is_ldimm64(&env->insns[i]))
-			i++;
+			env->info[++i].flags |= I_IMM64_HI;
 	}
 	err = check_cfg(env);
 	if (!err)
@@ -4242,7 +2972,8 @@ int ebpf_verify(struct bpf_prog **pprog, const struct ebpf_prog_type *type,
 	env->insns = prog->insnsi;
 	env->len = prog->len;
 	env->loops_ok = bpf_capable();
-	env->precision = env->loops_ok;
+	env->spill_scalars = bpf_capable();
+	env->precision = bpf_capable();
 	env->leaks_ok = perfmon_capable();
 	env->strict = attr->prog_flags & BPF_F_STRICT_ALIGNMENT ||
 		      (!IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&

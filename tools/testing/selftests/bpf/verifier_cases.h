@@ -60,6 +60,13 @@
 	      MOV64I(R0, 1),						\
 	      EXIT())
 
+/* Why the reference kernel refuses what this one proves safe. */
+#define SKIP_SWAP "upstream 6.1 forgets everything about a swapped value"
+#define SKIP_NEG "upstream 6.1 forgets everything about a negated value"
+
+/* Go on only if @jmp (whose offset is 2) is taken. */
+#define CONTINUE_IF(jmp) INSNS(jmp, MOV64I(R0, 0), EXIT())
+
 static const struct vcase cases[] = {
 	/* ---- instruction shape ------------------------------------------------ */
 #define SHAPE(nm, ...) {						\
@@ -521,7 +528,7 @@ static const struct vcase cases[] = {
 		.insns = { UNKNOWN_R1, A64I(BPF_AND, R1, 0), A64I(BPF_OR, R1, 0x2000),
 			   BSWAP(BPF_TO_BE, R1, 16), ACCESS_R6_PLUS_R1 },
 		.result = ACCEPT, .run = true, .retval = 0,
-		.ref_skip = "upstream 6.1 forgets everything about a swapped value",
+		.ref_skip = SKIP_SWAP,
 	},
 	BOUND_BAD("byte swap makes a bounded value unknown",
 		  "48-byte map value", A64I(BPF_AND, R1, 1),
@@ -531,7 +538,7 @@ static const struct vcase cases[] = {
 		.insns = { UNKNOWN_R1, A64I(BPF_AND, R1, 31), BSWAP(BPF_TO_LE, R1, 16),
 			   ACCESS_R6_PLUS_R1 },
 		.result = ACCEPT, .run = true, .retval = 0,
-		.ref_skip = "upstream 6.1 forgets everything about a swapped value",
+		.ref_skip = SKIP_SWAP,
 	},
 	BOUND_BAD("a shift by the width is unknown", "48-byte map value",
 		  MOV64I(R2, 32), MOV64I(R1, 1), A32(BPF_LSH, R1, R2),
@@ -573,6 +580,60 @@ static const struct vcase cases[] = {
 
 #define TAKEN(nm, ok, lg, ...) TAKEN_E(nm, ok, 0, lg, __VA_ARGS__)
 
+	/*
+	 * Signed [-7, 0] and unsigned [0x18, 2^64 - 48] have no value in
+	 * common: that side of the jump cannot happen and is dropped where
+	 * the jump refines r1, before any arithmetic meets the empty set.
+	 */
+	{
+		.name = "jumps: a side whose signed and unsigned ranges are disjoint",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(JI(BPF_JSLE, R1, 0, 2)),
+			CONTINUE_IF(JI(BPF_JSGE, R1, -7, 2)),
+			CONTINUE_IF(JI(BPF_JGE, R1, 0x18, 2)),
+			LDI64(R2, 0xffffffffffffffd0ULL),
+			CONTINUE_IF(J(BPF_JLE, R1, R2, 2)),
+			A64I(BPF_SUB, R1, 0x18), A64I(BPF_MUL, R1, 3),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
+	},
+	{
+		.name = "jumps: the same in 32 bits",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(J32I(BPF_JSLE, R1, 0, 2)),
+			CONTINUE_IF(J32I(BPF_JSGE, R1, -7, 2)),
+			CONTINUE_IF(J32I(BPF_JGE, R1, 0x18, 2)),
+			CONTINUE_IF(J32I(BPF_JLE, R1, 0xffffffd0, 2)),
+			A32I(BPF_SUB, R1, 0x18), A32I(BPF_MUL, R1, 3),
+			A64I(BPF_SUB, R1, 0x18), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
+	},
+	{
+		.name = "jumps: the side that is not empty is still checked",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(JI(BPF_JSLE, R1, 0, 2)),
+			CONTINUE_IF(JI(BPF_JSGE, R1, -7, 2)),
+			CONTINUE_IF(JI(BPF_JGE, R1, 0x18, 2)),
+			LDI64(R2, 0xffffffffffffffd0ULL),
+			CONTINUE_IF(J(BPF_JGT, R1, R2, 2)),
+			A64I(BPF_ADD, R1, 7), ACCESS_R6_PLUS_R1,
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
+	{
+		.name = "jumps: the side that is not empty is still refused",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(JI(BPF_JSLE, R1, 0, 2)),
+			CONTINUE_IF(JI(BPF_JSGE, R1, -7, 2)),
+			CONTINUE_IF(JI(BPF_JGE, R1, 0x18, 2)),
+			LDI64(R2, 0xffffffffffffffd0ULL),
+			CONTINUE_IF(J(BPF_JGT, R1, R2, 2)),
+			A64I(BPF_ADD, R1, 8), LDX(BPF_B, R0, R1, 0), EXIT(),
+		},
+		.result = REJECT, .log = "scalar",
+	},
 	FALL("not r1 > 47", 1, NULL, JI(BPF_JGT, R1, 47, 4)),
 	FALL("not r1 > 48", 0, "map value", JI(BPF_JGT, R1, 48, 4)),
 	FALL("not r1 >= 48", 1, NULL, JI(BPF_JGE, R1, 48, 4)),
@@ -1064,6 +1125,66 @@ static const struct vcase cases[] = {
 	     LDX(BPF_B, R0, R0, -1), EXIT()),
 	MAPC("a store past the value", 0, "map value", VALUE(MAP_ARRAY8),
 	     ST(BPF_DW, R0, 8, 0), MOV64I(R0, 0), EXIT()),
+	/*
+	 * A constant negative offset, as clang emits: r0 - 44 + 88 is offset
+	 * 44. Unprivileged pointers may not leave the value even so.
+	 */
+	{
+		.name = "maps: a value pointer moved back by a constant",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64I(R1, 9), STX(BPF_W, R0, 44, R1),
+			A64I(BPF_SUB, R0, 44), LDX(BPF_W, R0, R0, 88), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 9,
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a store through a value pointer moved back",
+		.insns = {
+			VALUE(MAP_ARRAY48), A64I(BPF_ADD, R0, -8),
+			ST(BPF_DW, R0, 48, 3), LDX(BPF_DW, R0, R0, 48), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 3,
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a value pointer moved back, then before the value",
+		.insns = {
+			VALUE(MAP_ARRAY48), A64I(BPF_SUB, R0, 44),
+			LDX(BPF_W, R0, R0, 40), EXIT(),
+		},
+		.result = REJECT, .log = "map value",
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a value pointer moved back, then past the value",
+		.insns = {
+			VALUE(MAP_ARRAY48), A64I(BPF_SUB, R0, 44),
+			LDX(BPF_W, R0, R0, 89), EXIT(),
+		},
+		.result = REJECT, .log = "48-byte map value",
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a helper's key through a value pointer moved back",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64(R2, R0), A64I(BPF_ADD, R2, -4),
+			A64I(BPF_ADD, R2, 8), LDMAP(R1, MAP_ARRAY48),
+			CALL(BPF_FUNC_map_lookup_elem), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
+	{
+		.name = "maps: a helper's key at a negative offset of a value",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64(R2, R0), A64I(BPF_ADD, R2, -4),
+			LDMAP(R1, MAP_ARRAY48), CALL(BPF_FUNC_map_lookup_elem),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = REJECT, .log = "map value",
+		.unpriv = U_REJECT, .unpriv_log = "leave the value",
+	},
 	MAPC("a moved value pointer", 1, NULL, VALUE(MAP_ARRAY48),
 	     A64I(BPF_ADD, R0, 40), LDX(BPF_DW, R0, R0, 0), EXIT()),
 	MAPC("a moved value pointer, too far", 0, "map value",
@@ -1517,6 +1638,44 @@ static const struct vcase cases[] = {
 		.result = ACCEPT, .run = true, .retval = (uint32_t)-EFAULT,
 		.unpriv = U_SAME,
 	},
+	/*
+	 * A helper that writes a bounded but not constant number of bytes
+	 * may write any of them: what they held before (a zero, a spilled
+	 * register) is gone. r9 is the context, r6 a 48-byte map value, and
+	 * skb_load_bytes writes 1..8 bytes at fp@off.
+	 */
+#define LOAD_SOME_BYTES(off) INSNS(					\
+	MOV64(R9, R1), VALUE(MAP_ARRAY48), MOV64(R6, R0),		\
+	ST(BPF_DW, R10, -8, 0), ST(BPF_DW, R10, -16, 0),		\
+	STX(BPF_DW, R10, -24, R6),					\
+	LDX(BPF_W, R4, R9, SKB(len)), A64I(BPF_AND, R4, 7),		\
+	A64I(BPF_ADD, R4, 1), MOV64(R1, R9), MOV64I(R2, 0),		\
+	MOV64(R3, R10), A64I(BPF_ADD, R3, off),				\
+	CALL(BPF_FUNC_skb_load_bytes))
+	HELPER("a variable-size write leaves no zero behind", 0, 0,
+	       "48-byte map value", LOAD_SOME_BYTES(-8),
+	       LDX(BPF_DW, R1, R10, -8), A64I(BPF_AND, R1, 63),
+	       ACCESS_R6_PLUS_R1),
+	HELPER("a variable-size write leaves other slots alone", 1, 0, NULL,
+	       LOAD_SOME_BYTES(-8), LDX(BPF_DW, R1, R10, -16),
+	       A64I(BPF_AND, R1, 63), ACCESS_R6_PLUS_R1),
+	{
+		.name = "helpers: a variable-size write leaves no spilled pointer behind",
+		.insns = {
+			LOAD_SOME_BYTES(-24), LDX(BPF_DW, R1, R10, -24),
+			ST(BPF_B, R1, 0, 0), MOV64I(R0, 0), EXIT(),
+		},
+		.result = REJECT, .log = "scalar",
+		.unpriv = U_REJECT, .unpriv_log = "leak",
+	},
+	{
+		.name = "helpers: a spilled pointer next to a variable-size write stays",
+		.insns = {
+			LOAD_SOME_BYTES(-16), LDX(BPF_DW, R1, R10, -24),
+			ST(BPF_B, R1, 0, 7), LDX(BPF_B, R0, R6, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 7, .unpriv = U_SAME,
+	},
 	{
 		.name = "helpers: skb_load_bytes to a map value",
 		.insns = {
@@ -1825,7 +1984,7 @@ static const struct vcase cases[] = {
 	     MOV64I(R1, 1), ATOMIC(BPF_DW, BPF_ADD, R0, 0, R1), MOV64I(R0, 0),
 	     EXIT()),
 	ATOM("past a map value", 0, "map value", VALUE(MAP_ARRAY8),
-	     MOV64I(R1, 1), ATOMIC(BPF_DW, BPF_ADD, R0, 4, R1), MOV64I(R0, 0),
+	     MOV64I(R1, 1), ATOMIC(BPF_DW, BPF_ADD, R0, 8, R1), MOV64I(R0, 0),
 	     EXIT()),
 	ATOM("through a scalar", 0, "scalar", MOV64I(R2, 0), MOV64I(R1, 1),
 	     ATOMIC(BPF_DW, BPF_ADD, R2, 0, R1), MOV64I(R0, 0), EXIT()),
@@ -1838,6 +1997,60 @@ static const struct vcase cases[] = {
 	     ST(BPF_W, R10, -4, 0), MOV64I(R1, 0),
 	     ATOMIC(BPF_W, BPF_ADD | BPF_FETCH, R10, -4, R1),
 	     JI(BPF_JGT, R1, 47, 4), ACCESS_R6_PLUS_R1, MOV64I(R0, 0), EXIT()),
+
+	/*
+	 * A locked operation that splits a cache line raises #AC under
+	 * split-lock detection: every atomic access must be aligned to its
+	 * size, whatever the alignment flags, as upstream.
+	 */
+	ATOM("misaligned 8 bytes on a map value", 0, "misaligned value access",
+	     VALUE(MAP_ARRAY48), MOV64I(R8, 1),
+	     ATOMIC(BPF_DW, BPF_ADD, R0, 13, R8), MOV64I(R0, 0), EXIT()),
+	ATOM("8 bytes at offset 4 of a map value", 0, "misaligned value access",
+	     VALUE(MAP_ARRAY48), MOV64I(R8, 1),
+	     ATOMIC(BPF_DW, BPF_XCHG, R0, 4, R8), MOV64I(R0, 0), EXIT()),
+	ATOM("misaligned 4-byte fetch on a map value", 0, "misaligned value access",
+	     VALUE(MAP_ARRAY48), MOV64I(R8, 1),
+	     ATOMIC(BPF_W, BPF_ADD | BPF_FETCH, R0, 2, R8), MOV64I(R0, 0), EXIT()),
+	ATOM("misaligned cmpxchg on a map value", 0, "misaligned value access",
+	     VALUE(MAP_ARRAY48), MOV64(R1, R0), MOV64I(R0, 0), MOV64I(R8, 1),
+	     ATOMIC(BPF_DW, BPF_CMPXCHG, R1, 1, R8), MOV64I(R0, 0), EXIT()),
+	{
+		.name = "atomics: misaligned on a map value with any alignment allowed",
+		.insns = {
+			VALUE(MAP_ARRAY48), MOV64I(R8, 1),
+			ATOMIC(BPF_DW, BPF_ADD, R0, 13, R8), MOV64I(R0, 0), EXIT(),
+		},
+		.flags = BPF_F_ANY_ALIGNMENT,
+		.result = REJECT, .log = "misaligned value access", .unpriv = U_SAME,
+	},
+	{
+		.name = "atomics: aligned 4 bytes at offset 12 of a map value",
+		.insns = {
+			VALUE(MAP_ARRAY48), ST(BPF_W, R0, 12, 0), MOV64I(R8, 5),
+			ATOMIC(BPF_W, BPF_ADD, R0, 12, R8),
+			LDX(BPF_W, R0, R0, 12), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 5, .unpriv = U_SAME,
+	},
+	ATOM("a variable offset that may misalign 8 bytes", 0,
+	     "misaligned value access", UNKNOWN_R1, A64I(BPF_AND, R1, 4),
+	     A64(BPF_ADD, R6, R1), MOV64I(R8, 1),
+	     ATOMIC(BPF_DW, BPF_ADD, R6, 0, R8), MOV64I(R0, 0), EXIT()),
+	ATOM("a variable offset that keeps 8 bytes aligned", 1, NULL,
+	     UNKNOWN_R1, A64I(BPF_AND, R1, 8), A64(BPF_ADD, R6, R1),
+	     MOV64I(R8, 1), ATOMIC(BPF_DW, BPF_ADD, R6, 0, R8), MOV64I(R0, 0),
+	     EXIT()),
+	{
+		.name = "atomics: a variable stack offset that may misalign",
+		.insns = {
+			UNKNOWN_R1, A64I(BPF_AND, R1, 4), ST(BPF_DW, R10, -16, 0),
+			ST(BPF_DW, R10, -8, 0), MOV64(R2, R10), A64I(BPF_ADD, R2, -16),
+			A64(BPF_ADD, R2, R1), MOV64I(R8, 1),
+			ATOMIC(BPF_DW, BPF_ADD, R2, 0, R8), MOV64I(R0, 0), EXIT(),
+		},
+		.result = REJECT, .log = "misaligned stack access",
+	},
 
 	/* ---- packet loads (BPF_LD_ABS, BPF_LD_IND) ---------------------------------- */
 #define PKT(nm, v, ...) {						\
@@ -1898,8 +2111,6 @@ static const struct vcase cases[] = {
 	 * with the bug accepts the REJECT cases (whose unchecked path does
 	 * something unsafe) or refuses the ACCEPT ones (which are in fact safe).
 	 */
-	/* go on only if @jmp (whose offset is 2) is taken */
-#define CONTINUE_IF(jmp) INSNS(jmp, MOV64I(R0, 0), EXIT())
 
 	{
 		/* mov32 sign-extended its immediate in the verifier's model only */
@@ -1931,6 +2142,15 @@ static const struct vcase cases[] = {
 		.result = REJECT, .log = "scalar", .unpriv = U_SAME,
 	},
 	{
+		.name = "CVE-2017-17852: the truncated value at run time",
+		.insns = {
+			LDI64(R1, 0x100000000ULL), A32I(BPF_ADD, R1, 0),
+			JI(BPF_JEQ, R1, 0, 2), MOV64I(R0, 2), EXIT(),
+			MOV64I(R0, 1), EXIT(),
+		},
+		RUNS_TO_1,
+	},
+	{
 		.name = "CVE-2017-16996: a 32-bit load is truncated",
 		.insns = {
 			UNKNOWN_R1, STX(BPF_DW, R10, -8, R1), LDX(BPF_W, R1, R10, -8),
@@ -1938,6 +2158,15 @@ static const struct vcase cases[] = {
 			MOV64I(R0, 0), EXIT(),
 		},
 		.result = REJECT, .log = "48-byte map value",
+	},
+	{
+		.name = "CVE-2017-16996: the truncated load bounded",
+		.insns = {
+			UNKNOWN_R1, STX(BPF_DW, R10, -8, R1), LDX(BPF_W, R1, R10, -8),
+			JI(BPF_JGT, R1, 47, 4), ACCESS_R6_PLUS_R1,
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
 	},
 	{
 		/* signed and unsigned bounds were mixed up */
@@ -1949,6 +2178,14 @@ static const struct vcase cases[] = {
 		.result = REJECT, .err = EINVAL, .log = "no lower bound",
 	},
 	{
+		.name = "CVE-2017-17853: signed bounds with a floor",
+		.insns = {
+			UNKNOWN_R1, CONTINUE_IF(JI(BPF_JSLE, R1, 47, 2)),
+			CONTINUE_IF(JI(BPF_JSGE, R1, 0, 2)), ACCESS_R6_PLUS_R1,
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
+	{
 		/* pointer arithmetic overflowed the verifier's offsets */
 		.name = "CVE-2017-17854: huge offsets do not wrap around",
 		.insns = {
@@ -1957,6 +2194,14 @@ static const struct vcase cases[] = {
 			A64I(BPF_ADD, R0, 2), LDX(BPF_DW, R0, R0, 0), EXIT(),
 		},
 		.result = REJECT, .err = EINVAL, .unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2017-17854: offsets that stay small",
+		.insns = {
+			VALUE(MAP_ARRAY8), LDI64(R1, 2), A64(BPF_ADD, R0, R1),
+			A64(BPF_ADD, R0, R1), LDX(BPF_W, R0, R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
 	},
 	{
 		/* pruning took a pointer for a scalar */
@@ -1971,12 +2216,31 @@ static const struct vcase cases[] = {
 		.result = REJECT, .log = "scalar", .unpriv = U_SAME,
 	},
 	{
+		.name = "CVE-2017-17855: two stack pointers meet",
+		.insns = {
+			LDX(BPF_W, R1, R1, SKB(len)),
+			JI(BPF_JEQ, R1, 0, 3),
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -8), JA(2),
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -8),
+			ST(BPF_DW, R2, 0, 0), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
+	},
+	{
 		.name = "CVE-2017-17856: stack pointers are strictly aligned",
 		.insns = {
 			MOV64(R2, R10), A64I(BPF_ADD, R2, -7), ST(BPF_W, R2, 0, 0),
 			MOV64I(R0, 0), EXIT(),
 		},
 		.result = REJECT, .log = "misaligned", .flags = BPF_F_ANY_ALIGNMENT,
+	},
+	{
+		.name = "CVE-2017-17856: an aligned stack store",
+		.insns = {
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -8), ST(BPF_W, R2, 0, 0),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .flags = BPF_F_ANY_ALIGNMENT,
 	},
 	{
 		/* helpers could be handed stack ranges that were not checked */
@@ -1987,6 +2251,15 @@ static const struct vcase cases[] = {
 			CALL(BPF_FUNC_skb_load_bytes), MOV64I(R0, 0), EXIT(),
 		},
 		.result = REJECT, .unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2017-17857: a helper's stack range that fits",
+		.insns = {
+			MOV64(R6, R1), MOV64I(R2, 0), MOV64(R3, R10),
+			A64I(BPF_ADD, R3, -8), MOV64I(R4, 8),
+			CALL(BPF_FUNC_skb_load_bytes), MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
 	},
 	{
 		/* unreachable code still went to the runtime */
@@ -2061,6 +2334,16 @@ static const struct vcase cases[] = {
 		},
 		.result = REJECT, .log = "unbounded",
 	},
+	{
+		.name = "CVE-2020-27194: 32-bit or, then a 32-bit check",
+		.insns = {
+			UNKNOWN_R1, LDI64(R2, 0x100000001ULL),
+			CONTINUE_IF(J(BPF_JLE, R1, R2, 2)),
+			A32I(BPF_OR, R1, 0), CONTINUE_IF(J32I(BPF_JLE, R1, 1, 2)),
+			MOV32(R1, R1), ACCESS_R6_PLUS_R1,
+		},
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
 	/* 32-bit and/or/xor skipped their bounds when both low halves were known */
 #define CVE_3490(nm, ok, op, v, sub) {					\
 	.name = "CVE-2021-3490: 32-bit " nm,				\
@@ -2129,6 +2412,24 @@ static const struct vcase cases[] = {
 			MOV64I(R0, 0), EXIT(),
 		},
 		.result = REJECT, .log = "NULL", .unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2022-23222: arithmetic on a copy after the NULL check",
+		.insns = {
+			LOOKUP(MAP_ARRAY8), JI(BPF_JEQ, R0, 0, 4), MOV64(R1, R0),
+			A64I(BPF_ADD, R1, 1), LDX(BPF_B, R0, R1, 0), EXIT(),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0, .unpriv = U_SAME,
+	},
+	{
+		.name = "CVE-2022-23222: a NULL check of the copy does not check the moved one",
+		.insns = {
+			LOOKUP(MAP_ARRAY8), MOV64(R1, R0), A64I(BPF_ADD, R1, 0),
+			JI(BPF_JEQ, R1, 0, 2), LDX(BPF_B, R0, R0, 0), EXIT(),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = REJECT, .unpriv = U_SAME,
 	},
 	{
 		/* unprivileged pointer arithmetic could leave its object */
@@ -2209,64 +2510,146 @@ static const struct vcase cases[] = {
 	},
 
 	/* ---- pruning keeps apart what matters (CVE-2023-2163 and kin) ---------- */
-	/* Two paths meet with r1 = 0 (safe, explored first) and r1 = @bad. */
-#define MEET(nm, bad, ...) {						\
+	/*
+	 * Two paths meet with r1 = @first and r1 = @second; the verifier
+	 * explores the side not taken (@first) before the jump (@second). Each
+	 * case comes twice: unsafe value first, refused before any saved
+	 * state is compared; and safe value first, refused only if the check
+	 * after the meeting point made r1 precise in the saved state.
+	 */
+#define MEET_ORDER(nm, first, second, skip, ...) {			\
 	.name = "pruning: " nm,						\
 	.insns = {							\
 		VALUE(MAP_ARRAY48), MOV64(R6, R0),			\
-		LDX(BPF_W, R2, R6, 0), MOV64I(R1, 0),			\
-		JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, bad),			\
+		LDX(BPF_W, R2, R6, 0), MOV64I(R1, second),		\
+		JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, first),		\
 		__VA_ARGS__,						\
 	},								\
-	.result = REJECT,						\
+	.result = REJECT, .ref_skip = skip,				\
 }
 
-	MEET("a register", 100, ACCESS_R6_PLUS_R1),
-	MEET("a spilled register", 100, STX(BPF_DW, R10, -16, R1),
+/* unsafe value first, then safe value first */
+#define MEET(nm, safe, bad, ...) MEET_ORDER(nm, bad, safe, NULL, __VA_ARGS__)
+#define MEET_SAFE_FIRST(nm, safe, bad, ...)				\
+	MEET_ORDER(nm " (safe path first)", safe, bad, NULL, __VA_ARGS__)
+
+	MEET("a register", 0, 100, ACCESS_R6_PLUS_R1),
+	MEET_SAFE_FIRST("a register", 0, 100, ACCESS_R6_PLUS_R1),
+	MEET("a spilled register", 0, 100, STX(BPF_DW, R10, -16, R1),
 	     MOV64I(R1, 0), LDX(BPF_DW, R1, R10, -16), ACCESS_R6_PLUS_R1),
-	MEET("a copy", 100, MOV64(R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
-	MEET("a branch it decides", 1, JI(BPF_JEQ, R1, 0, 2),
+	MEET_SAFE_FIRST("a spilled register", 0, 100, STX(BPF_DW, R10, -16, R1),
+			MOV64I(R1, 0), LDX(BPF_DW, R1, R10, -16), ACCESS_R6_PLUS_R1),
+	MEET("a copy", 0, 100, MOV64(R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
+	MEET_SAFE_FIRST("a copy", 0, 100, MOV64(R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
+	MEET("a branch it decides", 0, 1, JI(BPF_JEQ, R1, 0, 2),
 	     LDX(BPF_DW, R0, R1, 0), EXIT(), MOV64I(R0, 0), EXIT()),
-	MEET("the source of a comparison", 5, MOV64I(R3, 3),
+	MEET_SAFE_FIRST("a branch it decides", 0, 1, JI(BPF_JEQ, R1, 0, 2),
+			LDX(BPF_DW, R0, R1, 0), EXIT(), MOV64I(R0, 0), EXIT()),
+	MEET("the source of a comparison", 0, 5, MOV64I(R3, 3),
 	     J(BPF_JGT, R3, R1, 2), LDX(BPF_DW, R0, R1, 0), EXIT(),
 	     MOV64I(R0, 0), EXIT()),
-	MEET("a value added to a pointer later", 8, MOV64(R3, R10),
+	MEET_SAFE_FIRST("the source of a comparison", 0, 5, MOV64I(R3, 3),
+			J(BPF_JGT, R3, R1, 2), LDX(BPF_DW, R0, R1, 0), EXIT(),
+			MOV64I(R0, 0), EXIT()),
+	MEET("a value added to a pointer later", 0, 8, MOV64(R3, R10),
 	     A64I(BPF_ADD, R3, -8), A64(BPF_ADD, R3, R1), ST(BPF_DW, R3, 0, 0),
 	     MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("a value added to a pointer later", 0, 8, MOV64(R3, R10),
+			A64I(BPF_ADD, R3, -8), A64(BPF_ADD, R3, R1), ST(BPF_DW, R3, 0, 0),
+			MOV64I(R0, 0), EXIT()),
 	/* upstream 6.1 knows nothing of the result: no pruning to test there */
-#define MEET_OURS(nm, bad, why, ...) {					\
-	.name = "pruning: " nm,						\
-	.insns = {							\
-		VALUE(MAP_ARRAY48), MOV64(R6, R0),			\
-		LDX(BPF_W, R2, R6, 0), MOV64I(R1, 0),			\
-		JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, bad),			\
-		__VA_ARGS__,						\
-	},								\
-	.result = REJECT, .ref_skip = why,				\
-}
-
-	MEET_OURS("a byte-swapped value", 100,
-		  "upstream 6.1 forgets everything about a swapped value",
-		  BSWAP(BPF_TO_LE, R1, 16), ACCESS_R6_PLUS_R1),
-	MEET_OURS("a negated value", -100,
-		  "upstream 6.1 forgets everything about a negated value",
-		  INSN(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0), ACCESS_R6_PLUS_R1),
-	MEET("a 32-bit copy", 100, MOV32(R1, R1), ACCESS_R6_PLUS_R1),
-	MEET("a sum of two registers", 100, MOV64I(R3, 1),
+	MEET_ORDER("a byte-swapped value", 100, 0, SKIP_SWAP,
+		   BSWAP(BPF_TO_LE, R1, 16), ACCESS_R6_PLUS_R1),
+	MEET_ORDER("a byte-swapped value (safe path first)", 0, 100, SKIP_SWAP,
+		   BSWAP(BPF_TO_LE, R1, 16), ACCESS_R6_PLUS_R1),
+	MEET_ORDER("a negated value", -100, 0, SKIP_NEG,
+		   INSN(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0), ACCESS_R6_PLUS_R1),
+	MEET_ORDER("a negated value (safe path first)", 0, -100, SKIP_NEG,
+		   INSN(BPF_ALU64 | BPF_NEG, R1, 0, 0, 0), ACCESS_R6_PLUS_R1),
+	MEET("a 32-bit copy", 0, 100, MOV32(R1, R1), ACCESS_R6_PLUS_R1),
+	MEET_SAFE_FIRST("a 32-bit copy", 0, 100, MOV32(R1, R1), ACCESS_R6_PLUS_R1),
+	MEET("a sum of two registers", 0, 100, MOV64I(R3, 1),
 	     A64(BPF_ADD, R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
-	MEET("a 4-byte spill", 100, STX(BPF_W, R10, -8, R1), MOV64I(R1, 0),
+	MEET_SAFE_FIRST("a sum of two registers", 0, 100, MOV64I(R3, 1),
+			A64(BPF_ADD, R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
+	MEET("a 4-byte spill", 0, 100, STX(BPF_W, R10, -8, R1), MOV64I(R1, 0),
 	     LDX(BPF_W, R1, R10, -8), ACCESS_R6_PLUS_R1),
-	MEET("a value fetched by an atomic add", 100,
+	MEET_SAFE_FIRST("a 4-byte spill", 0, 100, STX(BPF_W, R10, -8, R1), MOV64I(R1, 0),
+			LDX(BPF_W, R1, R10, -8), ACCESS_R6_PLUS_R1),
+	MEET("a value fetched by an atomic add", 0, 100,
 	     STX(BPF_DW, R10, -16, R1), MOV64I(R1, 0),
 	     ATOMIC(BPF_DW, BPF_ADD | BPF_FETCH, R10, -16, R1),
 	     ACCESS_R6_PLUS_R1),
-	MEET("a value swapped out by xchg", 100, STX(BPF_DW, R10, -16, R1),
+	MEET_SAFE_FIRST("a value fetched by an atomic add", 0, 100,
+			STX(BPF_DW, R10, -16, R1), MOV64I(R1, 0),
+			ATOMIC(BPF_DW, BPF_ADD | BPF_FETCH, R10, -16, R1),
+			ACCESS_R6_PLUS_R1),
+	MEET("a value swapped out by xchg", 0, 100, STX(BPF_DW, R10, -16, R1),
 	     MOV64I(R1, 0), ATOMIC(BPF_DW, BPF_XCHG, R10, -16, R1),
 	     ACCESS_R6_PLUS_R1),
-	MEET("a value swapped out by cmpxchg", 100, STX(BPF_DW, R10, -16, R1),
+	MEET_SAFE_FIRST("a value swapped out by xchg", 0, 100, STX(BPF_DW, R10, -16, R1),
+			MOV64I(R1, 0), ATOMIC(BPF_DW, BPF_XCHG, R10, -16, R1),
+			ACCESS_R6_PLUS_R1),
+	MEET("a value swapped out by cmpxchg", 0, 100, STX(BPF_DW, R10, -16, R1),
 	     MOV64I(R0, 0), MOV64I(R2, 0),
 	     ATOMIC(BPF_DW, BPF_CMPXCHG, R10, -16, R2), MOV64(R1, R0),
 	     ACCESS_R6_PLUS_R1),
+	MEET_SAFE_FIRST("a value swapped out by cmpxchg", 0, 100, STX(BPF_DW, R10, -16, R1),
+			MOV64I(R0, 0), MOV64I(R2, 0),
+			ATOMIC(BPF_DW, BPF_CMPXCHG, R10, -16, R2), MOV64(R1, R0),
+			ACCESS_R6_PLUS_R1),
+	/*
+	 * r1 bounds r4 through a compare both of whose outcomes are possible
+	 * (48 is safe); the bound r4 learns must make r1 precise.
+	 */
+	MEET("the bound of a register compare, taken side", 48, 99,
+	     LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J(BPF_JLT, R4, R1, 2)),
+	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("the bound of a register compare, taken side", 48, 99,
+			LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J(BPF_JLT, R4, R1, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET("the bound of a register compare, fall-through side", 48, 99,
+	     LDX(BPF_B, R4, R6, 1), J(BPF_JGE, R4, R1, 2),
+	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("the bound of a register compare, fall-through side", 48, 99,
+			LDX(BPF_B, R4, R6, 1), J(BPF_JGE, R4, R1, 2),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET("the bound of a 32-bit register compare, taken side", 48, 99,
+	     LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J32(BPF_JGT, R1, R4, 2)),
+	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("the bound of a 32-bit register compare, taken side", 48, 99,
+			LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J32(BPF_JGT, R1, R4, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET("a bound learnt through a copy of the compared register", 48, 99,
+	     LDX(BPF_B, R4, R6, 1), MOV64(R5, R4),
+	     CONTINUE_IF(J(BPF_JLT, R5, R1, 2)),
+	     A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	MEET_SAFE_FIRST("a bound learnt through a copy of the compared register", 48, 99,
+			LDX(BPF_B, R4, R6, 1), MOV64(R5, R4),
+			CONTINUE_IF(J(BPF_JLT, R5, R1, 2)),
+			A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT()),
+	/*
+	 * The program of issue 13, as an attacker wrote it: the bound r2 is
+	 * 48 on the path explored first and 99 on the other, which then met
+	 * a saved state whose r2 was never marked precise: a write up to 51
+	 * bytes past the 48-byte value. Upstream 6.1 refuses it.
+	 */
+#define BOUND_BY_R2(bound) INSNS(					\
+	VALUE(MAP_ARRAY48), MOV64(R6, R0),				\
+	LDX(BPF_W, R3, R6, 0), MOV64I(R2, bound),			\
+	JI(BPF_JEQ, R3, 0, 1), MOV64I(R2, 48),				\
+	LDX(BPF_B, R4, R6, 1), CONTINUE_IF(J(BPF_JLT, R4, R2, 2)),	\
+	A64(BPF_ADD, R6, R4), ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT())
+	{
+		.name = "CVE-2023-2163: a bound compared by register, pruned",
+		.insns = { BOUND_BY_R2(99) },
+		.result = REJECT, .log = "48-byte map value",
+	},
+	{
+		.name = "CVE-2023-2163: both bounds safe",
+		.insns = { BOUND_BY_R2(40) },
+		.result = ACCEPT, .run = true, .retval = 0,
+	},
 	{
 		.name = "pruning: meeting paths that differ only in a dead register",
 		.insns = {
