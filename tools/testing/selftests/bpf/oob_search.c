@@ -163,22 +163,35 @@ static uint64_t alu(uint8_t op, uint64_t a, uint64_t b, bool is64)
 		b = (uint32_t)b;
 	}
 	switch (op) {
-	case BPF_ADD: return a + b;
-	case BPF_SUB: return a - b;
-	case BPF_MUL: return a * b;
-	case BPF_DIV: return b ? a / b : 0;
-	case BPF_MOD: return b ? a % b : a;
-	case BPF_OR: return a | b;
-	case BPF_AND: return a & b;
-	case BPF_XOR: return a ^ b;
-	case BPF_LSH: return a << (b & mask);
-	case BPF_RSH: return a >> (b & mask);
+	case BPF_ADD:
+		return a + b;
+	case BPF_SUB:
+		return a - b;
+	case BPF_MUL:
+		return a * b;
+	case BPF_DIV:
+		return b ? a / b : 0;
+	case BPF_MOD:
+		return b ? a % b : a;
+	case BPF_OR:
+		return a | b;
+	case BPF_AND:
+		return a & b;
+	case BPF_XOR:
+		return a ^ b;
+	case BPF_LSH:
+		return a << (b & mask);
+	case BPF_RSH:
+		return a >> (b & mask);
 	case BPF_ARSH:
 		return is64 ? (uint64_t)((int64_t)a >> (b & mask)) :
 		       (uint32_t)((int32_t)a >> (b & mask));
-	case BPF_NEG: return -a;
-	case BPF_MOV: return b;
-	default: return 0;
+	case BPF_NEG:
+		return -a;
+	case BPF_MOV:
+		return b;
+	default:
+		return 0;
 	}
 }
 
@@ -193,18 +206,30 @@ static bool cond(uint8_t op, uint64_t a, uint64_t b, bool is64)
 		sb = (int32_t)b;
 	}
 	switch (op) {
-	case BPF_JEQ: return a == b;
-	case BPF_JNE: return a != b;
-	case BPF_JGT: return a > b;
-	case BPF_JGE: return a >= b;
-	case BPF_JLT: return a < b;
-	case BPF_JLE: return a <= b;
-	case BPF_JSGT: return sa > sb;
-	case BPF_JSGE: return sa >= sb;
-	case BPF_JSLT: return sa < sb;
-	case BPF_JSLE: return sa <= sb;
-	case BPF_JSET: return a & b;
-	default: return false;
+	case BPF_JEQ:
+		return a == b;
+	case BPF_JNE:
+		return a != b;
+	case BPF_JGT:
+		return a > b;
+	case BPF_JGE:
+		return a >= b;
+	case BPF_JLT:
+		return a < b;
+	case BPF_JLE:
+		return a <= b;
+	case BPF_JSGT:
+		return sa > sb;
+	case BPF_JSGE:
+		return sa >= sb;
+	case BPF_JSLT:
+		return sa < sb;
+	case BPF_JSLE:
+		return sa <= sb;
+	case BPF_JSET:
+		return a & b;
+	default:
+		return false;
 	}
 }
 
@@ -394,7 +419,8 @@ static int run(struct machine *m, const struct rprog *g)
 				       scalar(v);
 				pc++;
 				break;
-			} else {
+			}
+			{
 				/* packet loads end the program out of range */
 				uint64_t off = (uint32_t)in->imm;
 				int size = size_of(in->code);

@@ -379,11 +379,10 @@ static inline void rprog_index(struct rprog *g, uint8_t r, int bound_reg)
 			rprog_put(g, INSN((rprog_pick(g, 4) ? BPF_JMP :
 					   BPF_JMP32) | BPF_K | op,
 					  r, 0, 0, k));
-		if (op == BPF_JLT || op == BPF_JSLT) {
-			/* the in-bounds side is the fall-through one */
+		/* the in-bounds side is the one that does not jump */
+		if (op == BPF_JLT || op == BPF_JSLT)
 			g->insns[jump].code ^= op ^
 				(op == BPF_JLT ? BPF_JGE : BPF_JSGE);
-		}
 		if (op == BPF_JSGT || op == BPF_JSGE || op == BPF_JSLT)
 			if (rprog_pick(g, 2))
 				rprog_put(g, JI(BPF_JSLT, r, 0, 0));

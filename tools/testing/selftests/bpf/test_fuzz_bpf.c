@@ -25,6 +25,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -44,8 +45,8 @@
 #define THREADS		6
 #define POOL		24	/* fds each of maps and programs */
 #define STALL_LIMIT	120	/* seconds without progress: a hang */
-#define BUF_SIZE	(4 << 20)	/* scratch for keys, values, attrs */
-#define LOG_SIZE	(1 << 17)
+#define BUF_SIZE	(4 * 1024 * 1024)	/* for keys, values, attrs */
+#define LOG_SIZE	(128 * 1024)
 #define PAGE		4096
 
 /* Unknown to 6.1, or past the end of the command enum. */
@@ -79,6 +80,7 @@ struct thread {
 	uint8_t *buf;			/* BUF_SIZE bytes, then a guard */
 	uint8_t *log;			/* LOG_SIZE bytes, then a guard */
 	uint8_t *guard;			/* just a page, then a guard */
+	int owned_fd;			/* a map no other thread touches */
 	union bpf_attr attr;
 };
 
@@ -180,11 +182,17 @@ static void fill_map_create(struct thread *t, union bpf_attr *a)
 			PICK_OF(t, 0, 1, 4095, 4096, 65536, 1 << 20, rnd(t));
 	a->max_entries = pick(t, 4) ? PICK_OF(t, 1, 3, 16, 64, 128) :
 			 PICK_OF(t, 0, 1000, 1 << 16, 1 << 24, rnd(t));
-	if (a->map_type == BPF_MAP_TYPE_PROG_ARRAY && pick(t, 2))
-		a->key_size = a->value_size = 4;
-	/* large enough to hurt, but not enough to fail: keep it small */
-	if ((uint64_t)(a->key_size + a->value_size) * a->max_entries > 8 << 20 &&
-	    pick(t, 4))
+	if (a->map_type == BPF_MAP_TYPE_PROG_ARRAY && pick(t, 2)) {
+		a->key_size = 4;
+		a->value_size = 4;
+	}
+	/*
+	 * Sizes that may succeed stay small, not to exhaust the guest's
+	 * memory; absurd ones stay, to find an overflow in a size.
+	 */
+	if (((uint64_t)a->key_size + a->value_size) * a->max_entries >
+	    4 << 20 && (((uint64_t)a->key_size + a->value_size) *
+			a->max_entries < 1ULL << 33 || pick(t, 2)))
 		a->max_entries = 4;
 	if (!pick(t, 3))
 		a->map_flags = pick(t, 2) ? 1U << pick(t, 16) : rnd(t);
@@ -235,7 +243,7 @@ static int fill_prog_load(struct thread *t, union bpf_attr *a,
 	a->license = pick(t, 8) ? ptr_to_u64("GPL") :
 		     some_ptr(t, "Proprietary", 12);
 	if (pick(t, 2)) {
-			uint32_t size = PICK_OF(t, 0, 1, 7, 64, 128, 1000, 4096,
+		uint32_t size = PICK_OF(t, 0, 1, 7, 64, 128, 1000, 4096,
 					65536, LOG_SIZE, rnd(t));
 
 		a->log_level = pick(t, 4) ? pick(t, 3) :
@@ -311,6 +319,19 @@ static bool creates_fd(int cmd)
 	return cmd == BPF_MAP_CREATE || cmd == BPF_PROG_LOAD;
 }
 
+/* The commands of ours that return 0 on success. */
+static bool may_return_zero(int cmd)
+{
+	switch (cmd) {
+	case BPF_MAP_LOOKUP_ELEM: case BPF_MAP_UPDATE_ELEM:
+	case BPF_MAP_DELETE_ELEM: case BPF_MAP_GET_NEXT_KEY:
+	case BPF_PROG_TEST_RUN:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void judge(struct thread *t, int cmd, unsigned int size, long r,
 		  int e)
 {
@@ -324,9 +345,7 @@ static void judge(struct thread *t, int cmd, unsigned int size, long r,
 		put_fd(cmd == BPF_MAP_CREATE ? map_pool : prog_pool, r);
 		return;
 	}
-	if (r == 0 && cmd != BPF_MAP_CREATE && cmd != BPF_PROG_LOAD &&
-	    (cmd < FIRST_UNKNOWN_CMD && cmd >= 0) &&
-	    (!on_ours || cmd <= BPF_PROG_TEST_RUN)) {
+	if (r == 0 && may_return_zero(cmd)) {
 		if (cmd == BPF_PROG_TEST_RUN)
 			atomic_fetch_add(&count.runs, 1);
 		return;
@@ -563,6 +582,25 @@ static void *fuzz_thread(void *arg)
 /* ---- a map that one thread owns: it must hold what was written ----- */
 
 #define OWNED_KEYS	16
+#define OWNED_FD	600	/* above every fd the fuzz threads may pick */
+
+/*
+ * The map is created before any other, at a high fd that stays open
+ * all along: no other thread ever names it, not even through a stale
+ * copy of a closed fd.
+ */
+static int owned_map(int index)
+{
+	int fd = ebpf_map_create(index % 2 ? BPF_MAP_TYPE_HASH :
+				 BPF_MAP_TYPE_ARRAY, 4, 8, OWNED_KEYS, 0);
+	int high;
+
+	if (fd < 0)
+		return -1;
+	high = fcntl(fd, F_DUPFD_CLOEXEC, OWNED_FD);
+	close(fd);
+	return high;
+}
 
 static void *owned_map_thread(void *arg)
 {
@@ -570,17 +608,9 @@ static void *owned_map_thread(void *arg)
 	uint64_t shadow[OWNED_KEYS] = {}, v;
 	bool present[OWNED_KEYS] = {};
 	bool hash = t->index % 2;	/* one of each */
-	int fd, r;
+	int fd = t->owned_fd, r;
 	uint32_t k;
 
-	fd = ebpf_map_create(hash ? BPF_MAP_TYPE_HASH : BPF_MAP_TYPE_ARRAY,
-			     4, 8, OWNED_KEYS, 0);
-	if (fd < 0) {
-		printf("# owned map: %s\n", strerror(errno));
-		atomic_fetch_add(&count.bad, 1);
-		atomic_fetch_add(&threads_done, 1);
-		return NULL;
-	}
 	if (!hash)
 		memset(present, 1, sizeof(present));
 	while (time(NULL) < deadline) {
@@ -601,17 +631,18 @@ static void *owned_map_thread(void *arg)
 			break;
 		default:
 			r = ebpf_map_lookup(fd, &k, &v);
-			if ((r == 0) != present[k] ||
-			    (r == 0 && v != shadow[k]) ||
-			    (r && errno != ENOENT)) {
-				if (atomic_fetch_add(&count.bad, 1) < 20)
-					printf("# owned %s map key %u: lookup %d (%s), value %#llx, wrote %#llx%s\n",
-					       hash ? "hash" : "array", k, r,
-					       r ? strerror(errno) : "-",
-					       (unsigned long long)v,
-					       (unsigned long long)shadow[k],
-					       present[k] ? "" : " and deleted");
-			}
+			if (r ? errno == ENOENT && !present[k] :
+				present[k] && v == shadow[k])
+				break;
+			if (atomic_fetch_add(&count.bad, 1) >= 20)
+				break;
+			printf("# owned %s map key %u: lookup %d (%s)",
+			       hash ? "hash" : "array", k, r,
+			       r ? strerror(errno) : "-");
+			printf(" value %#llx, last written %#llx%s\n",
+			       (unsigned long long)v,
+			       (unsigned long long)shadow[k],
+			       present[k] ? "" : ", deleted");
 		}
 	}
 	close(fd);
@@ -680,10 +711,17 @@ static int fuzz(uint64_t seed, int seconds)
 			return 1;
 		}
 		threads[i].guard += PAGE;
+		threads[i].owned_fd = i < THREADS ? -1 : owned_map(i);
+		if (i >= THREADS && threads[i].owned_fd < 0) {
+			printf("# no map of its own for thread %d: %s\n", i,
+			       strerror(errno));
+			return 1;
+		}
+	}
+	for (i = 0; i < THREADS + OWNERS; i++)
 		pthread_create(&ids[i], NULL,
 			       i < THREADS ? fuzz_thread : owned_map_thread,
 			       &threads[i]);
-	}
 	for (i = 0; i < THREADS + OWNERS; i++)
 		stalled[i] = time(NULL);
 	while (time(NULL) < deadline + STALL_LIMIT) {
@@ -714,13 +752,15 @@ static int fuzz(uint64_t seed, int seconds)
 	drain_pools();
 	fds_after = count_fds();
 
-	printf("# fuzz %s, seed %llu: %.0f s, %lu calls (%.0f/s), %lu maps and %lu programs created, %lu test runs, %lu socket attaches, %lu bad results\n",
+	printf("# %s, seed %llu: %.0f s, %lu calls (%.0f/s),",
 	       privileged ? "privileged" : "unprivileged",
 	       (unsigned long long)seed, secs,
-	       atomic_load(&count.calls), atomic_load(&count.calls) / secs,
+	       atomic_load(&count.calls), atomic_load(&count.calls) / secs);
+	printf(" %lu maps, %lu programs created, %lu test runs,",
 	       atomic_load(&count.maps), atomic_load(&count.progs),
-	       atomic_load(&count.runs), atomic_load(&count.attaches),
-	       atomic_load(&count.bad));
+	       atomic_load(&count.runs));
+	printf(" %lu socket attaches, %lu bad results\n",
+	       atomic_load(&count.attaches), atomic_load(&count.bad));
 	if (fds_after != fds_before) {
 		printf("# %d fds open before the run, %d after it\n",
 		       fds_before, fds_after);
