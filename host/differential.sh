@@ -84,9 +84,16 @@ PY
 # oob_search.txt: one line per program, each witness with its listing
 "$b/host-tools/oob_search" -v "$seed" "$count" "$runs" <"$out/ours_only.txt" \
 	>"$out/oob_search.txt"
+# The interpreter's calibration: on programs both kernels accept, a
+# witness is a false alarm of oob_search (or a bug of both verifiers).
+head -n 5000 "$out/both_accept.txt" |
+	"$b/host-tools/oob_search" -v "$seed" "$count" "$runs" \
+	>"$out/oob_search_both_accept.txt"
 {
 	echo "differential: seed $seed, $count programs, $runs runs per disagreement"
 	cat "$out/counts.txt"
 	echo "ours_only with an out-of-bounds witness: $(grep -c '^W ' "$out/oob_search.txt" || true)"
 	tail -n 1 "$out/oob_search.txt"
+	echo "calibration on programs both accept (expected: no witness):"
+	tail -n 1 "$out/oob_search_both_accept.txt"
 } | tee "$out/report.txt"

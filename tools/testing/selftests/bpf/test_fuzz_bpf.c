@@ -215,6 +215,45 @@ static void fill_elem(struct thread *t, union bpf_attr *a)
 		a->flags = pick(t, 2) ? pick(t, 5) : rnd(t);
 }
 
+/*
+ * A call of any helper, known or not, with arguments of every kind:
+ * stack pointers with room or not, the context, the map value or the
+ * stack in r8, the map itself, constants. Then exit with 0.
+ */
+static int any_helper(struct thread *t, struct bpf_insn *insns, int n)
+{
+	const struct bpf_insn ld[] = { LDMAP(R1, t->gen.map_fd) };
+	int reg;
+
+	for (reg = R1; reg <= R5; reg++) {
+		switch (pick(t, 6)) {
+		case 0:
+			insns[n++] = MOV64(reg, R10);
+			insns[n++] = A64I(BPF_ADD, reg,
+					  -(int32_t)PICK_OF(t, 8, 16, 64, 512));
+			break;
+		case 1:
+			insns[n++] = MOV64(reg, R9);
+			break;
+		case 2:
+			insns[n++] = MOV64(reg, R8);
+			break;
+		case 3:
+			insns[n++] = ld[0];
+			insns[n - 1].dst_reg = reg;
+			insns[n++] = ld[1];
+			break;
+		default:
+			insns[n++] = MOV64I(reg, PICK_OF(t, 0, 1, 4, 8, 16, 64,
+							 512, 513, -1, rnd(t)));
+		}
+	}
+	insns[n++] = CALL(pick(t, 4) ? pick(t, 212) : rnd(t));
+	insns[n++] = MOV64I(R0, 0);
+	insns[n++] = EXIT();
+	return n;
+}
+
 static int fill_prog_load(struct thread *t, union bpf_attr *a,
 			  struct bpf_insn *insns)
 {
@@ -223,6 +262,8 @@ static int fill_prog_load(struct thread *t, union bpf_attr *a,
 	if (pick(t, 6)) {
 		rprog_generate(&t->gen);
 		memcpy(insns, t->gen.insns, t->gen.n * sizeof(*insns));
+		if (pick(t, 3))
+			t->gen.n = any_helper(t, insns, t->gen.n - 2);
 	} else {
 		/* a tail call through a program array */
 		const struct bpf_insn ld[] = { LDMAP(R2, t->gen.map_fd) };
