@@ -68,6 +68,8 @@ static atomic_ulong progress[THREADS + OWNERS];
 static atomic_int threads_done;
 static time_t deadline;
 static bool on_ours, privileged = true;
+/* an array map of the values random programs expect, a program array */
+static int value_map, prog_array;
 
 /*
  * Each thread's buffers end at a page that faults (its guard): a copy
@@ -156,10 +158,11 @@ static void put_fd(atomic_int *pool, int fd)
 		close(old);
 }
 
+/* Rarely: objects are made far more slowly than they are closed. */
 static void close_some(struct thread *t)
 {
 	atomic_int *pool = pick(t, 2) ? map_pool : prog_pool;
-	int fd = atomic_exchange(&pool[pick(t, POOL)], -1);
+	int fd = pick(t, 4) ? -1 : atomic_exchange(&pool[pick(t, POOL)], -1);
 
 	if (fd >= 0)
 		close(fd);
@@ -254,19 +257,42 @@ static int any_helper(struct thread *t, struct bpf_insn *insns, int n)
 	return n;
 }
 
+/*
+ * Half the loads are clean: the attr is right and only the program may
+ * be wrong, so that many programs load, run and attach; the others
+ * have bad fields, pointers and sizes.
+ */
 static int fill_prog_load(struct thread *t, union bpf_attr *a,
-			  struct bpf_insn *insns)
+			  struct bpf_insn *insns, bool clean)
 {
-	t->gen.map_fd = some_fd(t, map_pool);
 	t->gen.extended = pick(t, 2);
-	if (pick(t, 6)) {
+	t->gen.map_fd = pick(t, 4) ? value_map : some_fd(t, map_pool);
+	if (clean && !pick(t, 3)) {
+		/* a program that loads, to run, attach and tail-call */
+		const struct bpf_insn ld[] = { LDMAP(R1, value_map) };
+
+		t->gen.n = 0;
+		insns[t->gen.n++] = ST(BPF_W, R10, -4, pick(t, 3));
+		insns[t->gen.n++] = MOV64(R2, R10);
+		insns[t->gen.n++] = A64I(BPF_ADD, R2, -4);
+		insns[t->gen.n++] = ld[0];
+		insns[t->gen.n++] = ld[1];
+		insns[t->gen.n++] = CALL(BPF_FUNC_map_lookup_elem);
+		insns[t->gen.n++] = JI(BPF_JEQ, R0, 0, 2);
+		insns[t->gen.n++] = MOV64I(R1, 1);
+		insns[t->gen.n++] = ATOMIC(BPF_DW, BPF_ADD, R0, 8, R1);
+		insns[t->gen.n++] = MOV64I(R0, pick(t, 2) ? 0 : 0xffff);
+		insns[t->gen.n++] = EXIT();
+	} else if (pick(t, 6)) {
 		rprog_generate(&t->gen);
 		memcpy(insns, t->gen.insns, t->gen.n * sizeof(*insns));
 		if (pick(t, 3))
 			t->gen.n = any_helper(t, insns, t->gen.n - 2);
 	} else {
 		/* a tail call through a program array */
-		const struct bpf_insn ld[] = { LDMAP(R2, t->gen.map_fd) };
+		const struct bpf_insn ld[] = {
+			LDMAP(R2, pick(t, 4) ? prog_array : t->gen.map_fd)
+		};
 
 		t->gen.n = 0;
 		insns[t->gen.n++] = ld[0];
@@ -277,7 +303,18 @@ static int fill_prog_load(struct thread *t, union bpf_attr *a,
 		insns[t->gen.n++] = EXIT();
 	}
 	a->prog_type = pick(t, 6) ? BPF_PROG_TYPE_SOCKET_FILTER :
-		       PICK_OF(t, BPF_PROG_TYPE_TRACEPOINT, 0, 3, 40, rnd(t));
+		       BPF_PROG_TYPE_TRACEPOINT;
+	a->insns = ptr_to_u64(insns);
+	a->insn_cnt = t->gen.n;
+	a->license = ptr_to_u64("GPL");
+	if (clean) {
+		a->log_level = pick(t, 3);
+		a->log_size = a->log_level ? 16 << pick(t, 14) : 0;
+		a->log_buf = a->log_level ? ptr_to_u64(t->log) : 0;
+		return t->gen.n;
+	}
+	if (!pick(t, 6))
+		a->prog_type = PICK_OF(t, 0, 3, 40, rnd(t));
 	a->insns = some_ptr(t, insns, t->gen.n * sizeof(*insns));
 	a->insn_cnt = pick(t, 10) ? (uint32_t)t->gen.n :
 		      PICK_OF(t, 0, 1, 4096, 4097, 1000001, rnd(t));
@@ -449,6 +486,7 @@ static void random_command(struct thread *t)
 	union bpf_attr *a = &t->attr;
 	unsigned int size, i;
 	int cmd = some_cmd(t);
+	bool clean = false;
 	uint8_t *where;
 	long r;
 
@@ -467,7 +505,8 @@ static void random_command(struct thread *t)
 		a->next_key = some_ptr(t, t->buf + 64, 64);
 		break;
 	case BPF_PROG_LOAD:
-		fill_prog_load(t, a, insns);
+		clean = pick(t, 2);
+		fill_prog_load(t, a, insns, clean);
 		break;
 	case BPF_PROG_TEST_RUN:
 		fill_test_run(t, a);
@@ -477,10 +516,14 @@ static void random_command(struct thread *t)
 			*(uint32_t *)((uint8_t *)a + i) = pick(t, 2) ? 0 : rnd(t);
 	}
 	/* one random byte anywhere, now and then */
-	if (!pick(t, 8))
+	if (!clean && !pick(t, 8))
 		((uint8_t *)a)[pick(t, sizeof(*a))] = rnd(t);
 
 	size = some_size(t, &where);
+	if (clean) {
+		size = sizeof(*a);
+		where = t->guard - size;
+	}
 	if (where != t->buf) {
 		memcpy(where, a, size < sizeof(*a) ? size : sizeof(*a));
 		if (size > sizeof(*a))
@@ -491,7 +534,7 @@ static void random_command(struct thread *t)
 		memcpy(where, a, sizeof(*a));
 		memset(where + sizeof(*a), 0, 2 * PAGE);
 	}
-	r = sys_bpf(cmd, (union bpf_attr *)(pick(t, 30) ? where :
+	r = sys_bpf(cmd, (union bpf_attr *)(clean || pick(t, 30) ? where :
 			(uint8_t *)some_ptr(t, where, size)), size);
 	judge(t, cmd, size, r, errno);
 }
@@ -531,9 +574,9 @@ static void hammer_map(struct thread *t)
 }
 
 /* A program array with programs in it, and a program that calls it. */
-static void prog_array(struct thread *t)
+static void fill_prog_array(struct thread *t)
 {
-	int fd = some_fd(t, map_pool), i;
+	int fd = pick(t, 4) ? prog_array : some_fd(t, map_pool), i;
 	uint32_t key;
 	long r;
 
@@ -604,7 +647,7 @@ static void *fuzz_thread(void *arg)
 			close_some(t);
 			break;
 		case 3:
-			prog_array(t);
+			fill_prog_array(t);
 			break;
 		case 4:
 			run_prog(t);
@@ -739,6 +782,14 @@ static int fuzz(uint64_t seed, int seconds)
 		atomic_store(&map_pool[i], -1);
 		atomic_store(&prog_pool[i], -1);
 	}
+	value_map = ebpf_map_create(BPF_MAP_TYPE_ARRAY, 4, RPROG_VALUE_SIZE,
+				    RPROG_MAP_ENTRIES, 0);
+	/* without privileges a kernel may refuse a program array */
+	prog_array = ebpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 4, 0);
+	if (value_map < 0) {
+		printf("# no maps for the programs: %s\n", strerror(errno));
+		return 1;
+	}
 	deadline = time(NULL) + seconds;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = 0; i < THREADS + OWNERS; i++) {
@@ -791,6 +842,9 @@ static int fuzz(uint64_t seed, int seconds)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	secs = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	drain_pools();
+	close(value_map);
+	if (prog_array >= 0)
+		close(prog_array);
 	fds_after = count_fds();
 
 	printf("# %s, seed %llu: %.0f s, %lu calls (%.0f/s),",
