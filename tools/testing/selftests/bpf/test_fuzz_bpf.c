@@ -871,9 +871,9 @@ static int fuzz(uint64_t seed, int seconds)
 int main(int argc, char **argv)
 {
 	uint64_t seed = time(NULL);
-	int seconds = SHORT_RUN, status, failed;
+	int seconds = SHORT_RUN, status, failed, unpriv_was;
 	char flavour[32] = "";
-	FILE *f;
+	FILE *f, *sysctl;
 	pid_t child;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -890,6 +890,11 @@ int main(int argc, char **argv)
 	printf("# fuzz seed %llu, %d s, %d threads and a child without privileges\n",
 	       (unsigned long long)seed, seconds, THREADS);
 
+	sysctl = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "r");
+	if (!sysctl || fscanf(sysctl, "%d", &unpriv_was) != 1)
+		unpriv_was = -1;
+	if (sysctl)
+		fclose(sysctl);
 	unpriv_bpf_allow();
 	child = fork();
 	if (!child) {
@@ -906,6 +911,13 @@ int main(int argc, char **argv)
 		failed++;
 	} else {
 		printf("ok 2 fuzz unprivileged\n");
+	}
+	/* the suites after this one expect the default back */
+	sysctl = fopen("/proc/sys/kernel/unprivileged_bpf_disabled", "w");
+	if (sysctl) {
+		if (unpriv_was == 2)
+			fputs("2\n", sysctl);
+		fclose(sysctl);
 	}
 	printf("1..2\n");
 	return failed ? 1 : 0;
