@@ -12,6 +12,11 @@
 #   make series         export the series as git format-patches and
 #                       check that they apply with git am
 #   make check          checkpatch --strict and sparse on our files
+#   make test DEBUG=1   the same on the debug build of our kernel
+#                       (KASAN, lockdep, kmemleak, ...), in build/obj-debug
+#   make fuzz           the bpf(2) fuzzer for FUZZ_TIME seconds
+#   make differential   verdicts of random programs, ours against the
+#                       reference, and a search for out-of-bounds runs
 
 SHELL := /bin/bash
 REPO := $(CURDIR)
@@ -26,14 +31,31 @@ HOST := $(REPO)/host
 JOBS ?= $(shell nproc)
 KERNEL ?= ours
 T ?=
+DEBUG ?=
+
+# The flavour of our kernel a command builds and boots: the normal one,
+# or with DEBUG=1 the debug build, in its own object directory so that
+# switching never rebuilds the other.
+ifeq ($(DEBUG),1)
+FLAVOUR := ours-debug
+KOBJ := $(B)/obj-debug
+KFRAGMENTS := common.config ours.config debug.config
+# the detectors make everything several times slower under TCG
+TIMEOUT ?= 3600
+else
+FLAVOUR := ours
+KOBJ := $(OBJ)
+KFRAGMENTS := common.config ours.config
 TIMEOUT ?= 900
+endif
+RUN_KERNEL := $(if $(filter reference,$(KERNEL)),reference,$(FLAVOUR))
 
 KMAKE = $(MAKE) -s -C $(1) O=$(2) ARCH=x86_64 -j$(JOBS) \
 	KBUILD_BUILD_USER=series KBUILD_BUILD_HOST=series
 
 .PHONY: all deps base kernel guest initramfs test demo shell reference bench \
 	reference-kernel series check clean guest-bins kernel-locked reference-locked \
-	vals-test
+	vals-test fuzz differential
 .DEFAULT_GOAL := all
 
 all: kernel guest initramfs
@@ -49,19 +71,20 @@ base: deps $(BASE)/.base-version
 # --- our kernel --------------------------------------------------------
 # Builds of one object directory are serialised: several people (and
 # helpers) share a checkout, and two Kbuilds in one O= corrupt it.
+# Both flavours lay the series into the one build/src: they share a lock.
 kernel: base
 	@mkdir -p $(B) && flock $(B)/.ours.lock $(MAKE) -s kernel-locked
 
 kernel-locked:
 	@$(HOST)/lay-series.sh $(REPO) $(BASE) $(SRC)
-	@$(HOST)/configure.sh $(SRC) $(OBJ) $(HOST)/config/common.config \
-		$(HOST)/config/ours.config
-	@echo "  KBUILD  ours"
-	@$(call KMAKE,$(SRC),$(OBJ)) bzImage modules
-	@$(call KMAKE,$(SRC),$(OBJ)) headers_install INSTALL_HDR_PATH=$(USR) >/dev/null
-	@rm -rf $(B)/modules-ours && \
-		$(call KMAKE,$(SRC),$(OBJ)) modules_install \
-		INSTALL_MOD_PATH=$(B)/modules-ours INSTALL_MOD_STRIP=1 >/dev/null
+	@$(HOST)/configure.sh $(SRC) $(KOBJ) \
+		$(addprefix $(HOST)/config/,$(KFRAGMENTS))
+	@echo "  KBUILD  $(FLAVOUR)"
+	@$(call KMAKE,$(SRC),$(KOBJ)) bzImage modules
+	@$(call KMAKE,$(SRC),$(KOBJ)) headers_install INSTALL_HDR_PATH=$(USR) >/dev/null
+	@rm -rf $(B)/modules-$(FLAVOUR) && \
+		$(call KMAKE,$(SRC),$(KOBJ)) modules_install \
+		INSTALL_MOD_PATH=$(B)/modules-$(FLAVOUR) INSTALL_MOD_STRIP=1 >/dev/null
 
 # --- the reference kernel: upstream's BPF from the same base ------------
 reference-kernel: base
@@ -121,7 +144,7 @@ $(GUEST)/samples/%: samples/bpf/%.c $(GUEST_DEPS)
 	@$(GUEST_CC) $(GUEST_CFLAGS) -o $@ $< -lpthread
 
 initramfs: kernel guest
-	@$(HOST)/mkinitramfs.sh $(B) ours
+	@$(HOST)/mkinitramfs.sh $(B) $(FLAVOUR)
 
 # --- the verifier's abstract domain, checked on the host ---------------
 # kernel/bpf/vals.c, built in user space: at 8 bits every pair of a
@@ -142,18 +165,45 @@ vals-test: $(B)/vals/vals_soundness8 $(B)/vals/vals_soundness64
 
 # --- running -----------------------------------------------------------
 test: vals-test $(if $(filter reference,$(KERNEL)),reference,all)
-	@$(HOST)/run-qemu.sh --kernel $(KERNEL) --mode test --timeout $(TIMEOUT) -- $(T)
+	@$(HOST)/run-qemu.sh --kernel $(RUN_KERNEL) --mode test --timeout $(TIMEOUT) -- $(T)
 
 demo: all
-	@$(HOST)/run-qemu.sh --kernel $(KERNEL) --mode demo --timeout $(TIMEOUT)
+	@$(HOST)/run-qemu.sh --kernel $(RUN_KERNEL) --mode demo --timeout $(TIMEOUT)
 
 shell: $(if $(filter reference,$(KERNEL)),reference,all)
-	@$(HOST)/run-qemu.sh --kernel $(KERNEL) --mode shell
+	@$(HOST)/run-qemu.sh --kernel $(RUN_KERNEL) --mode shell
+
+# The bpf(2) fuzzer alone for FUZZ_TIME seconds (seed: FUZZ_SEED, else
+# the time); make test runs it for a few seconds. Judged like a test run.
+FUZZ_TIME ?= 600
+FUZZ_SEED ?=
+fuzz: $(if $(filter reference,$(KERNEL)),reference,all)
+	@$(HOST)/run-qemu.sh --kernel $(RUN_KERNEL) --mode fuzz \
+		--timeout $$(($(FUZZ_TIME) * 2 + 600)) -- $(FUZZ_TIME) $(FUZZ_SEED)
+
+# Verdicts of DIFF_PROGS random programs on our kernel and on the
+# reference, compared; each program only we accept is searched for an
+# out-of-bounds run by a checking interpreter on the host. DIFF_PARTIAL=1
+# boots nothing and compares the verdicts the last runs logged.
+DIFF_PROGS ?= 100000
+DIFF_SEED ?= 1
+DIFF_RUNS ?= 3000
+differential: all reference $(B)/host-tools/oob_search
+	@$(HOST)/differential.sh --progs $(DIFF_PROGS) --seed $(DIFF_SEED) \
+		--runs $(DIFF_RUNS) --kernel $(RUN_KERNEL) \
+		$(if $(DIFF_PARTIAL),--partial)
 
 # Benchmarks: both kernels, interleaved boots, ratios ours/reference.
 PAIRS ?= 3
 bench: all reference
 	@$(HOST)/bench.sh --pairs $(PAIRS) --timeout $(TIMEOUT) -- $(T)
+
+# The differential's checking interpreter runs on the host.
+$(B)/host-tools/oob_search: tools/testing/selftests/bpf/oob_search.c $(GUEST_DEPS) | kernel
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@"
+	@gcc -O2 -Wall -Wextra -Wno-unused-parameter -isystem $(USR)/include \
+		-I$(REPO)/tools/lib/ebpf -o $@ $<
 
 series: base
 	@$(HOST)/make-series.sh $(REPO) $(BASE) $(B)/series

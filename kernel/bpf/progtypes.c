@@ -516,6 +516,7 @@ static int skb_test_run(struct bpf_prog *prog, const union bpf_attr *attr,
 	u32 retval = 0, duration = 0;
 	struct sk_buff *skb;
 	struct sock *sk;
+	bool cut;
 	void *data;
 	int err;
 
@@ -591,18 +592,17 @@ static int skb_test_run(struct bpf_prog *prog, const union bpf_attr *attr,
 	    put_user(retval, &uattr->test.retval) ||
 	    put_user(duration, &uattr->test.duration))
 		goto out_skb;
+	/* ENOSPC if the data or the context was cut, each on its own */
+	cut = copy < out_size;
 	if (ctx_out) {
 		skb_ctx_out(skb, ctx);
 		copy = min_t(u32, attr->test.ctx_size_out, sizeof(*ctx));
 		if (copy_to_user(ctx_out, ctx, copy) ||
 		    put_user((u32)sizeof(*ctx), &uattr->test.ctx_size_out))
 			goto out_skb;
-		if (copy < sizeof(*ctx)) {
-			err = -ENOSPC;
-			goto out_skb;
-		}
+		cut |= copy < sizeof(*ctx);
 	}
-	err = copy < out_size ? -ENOSPC : 0;
+	err = cut ? -ENOSPC : 0;
 out_skb:
 	kfree_skb(skb);
 out_sk:

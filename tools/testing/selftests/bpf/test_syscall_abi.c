@@ -379,6 +379,44 @@ static void close_frees_map(void)
 	}
 }
 
+/*
+ * BPF_PROG_TEST_RUN with both data_out and ctx_out: ENOSPC says the
+ * data was cut (data_size_out smaller than the packet) or the context
+ * was (ctx_size_out smaller than a __sk_buff), each on its own, as
+ * upstream's; a packet longer than a __sk_buff is no reason.
+ */
+static void test_run_data_and_ctx_out(void)
+{
+	const struct bpf_insn ret1[] = { MOV64I(R0, 1), EXIT() };
+	static uint8_t data[1000], out[1000];
+	struct __sk_buff ctx = {};
+	union bpf_attr attr;
+	int fd;
+
+	fd = expect_ok(ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, ret1, 2,
+				      NULL, 0));
+	data[12] = 0x08;	/* an IPv4 frame */
+	memset(&attr, 0, sizeof(attr));
+	attr.test.prog_fd = fd;
+	attr.test.data_in = ptr_to_u64(data);
+	attr.test.data_size_in = sizeof(data);
+	attr.test.data_out = ptr_to_u64(out);
+	attr.test.data_size_out = sizeof(out);
+	attr.test.ctx_out = ptr_to_u64(&ctx);
+	attr.test.ctx_size_out = sizeof(ctx);
+	expect_ok(sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr)));
+	expect_eq(attr.test.retval, 1);
+	expect_eq(attr.test.data_size_out, sizeof(data));
+
+	/* a 64-byte frame cut to 20 bytes, the whole context given back */
+	attr.test.data_size_in = 64;
+	attr.test.data_size_out = 20;
+	attr.test.ctx_size_out = sizeof(ctx);
+	expect_errno(sys_bpf(BPF_PROG_TEST_RUN, &attr, sizeof(attr)), ENOSPC);
+	expect_eq(attr.test.data_size_out, 64);
+	close(fd);
+}
+
 static const struct tap_case cases[] = {
 	TAP_CASE(array_update_lookup),
 	TAP_CASE(array_odd_value_size),
@@ -401,6 +439,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(numa_node),
 	TAP_CASE(fd_is_cloexec),
 	TAP_CASE(close_frees_map),
+	TAP_CASE(test_run_data_and_ctx_out),
 	{}
 };
 

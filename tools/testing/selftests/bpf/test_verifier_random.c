@@ -12,7 +12,11 @@
  *
  * To compare kernels: with VERDICTS=1 in the environment every verdict
  * is printed ("V seed number errno"); with PROG=seed:number one program
- * is printed with its verifier log (several: seed:number,seed:number).
+ * is printed with its verifier log (several: seed:number,seed:number),
+ * with RPROG_EXTENDED=1 in the environment one of the extended
+ * generator. "--verdicts COUNT SEED" loads COUNT programs of the
+ * extended generator and prints which were accepted, for make
+ * differential (host/differential.sh).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -21,282 +25,31 @@
 #include <sys/wait.h>
 
 #include "ebpf.h"
+#include "random_prog.h"
 #include "tap.h"
 #include "unpriv.h"
 
 #define PROGS		400
-#define MAX_LEN		96
-#define PROLOGUE	24
 
-static uint64_t rng;
 static int map_fd;
 
-static uint32_t rnd(void)
+static void start(struct rprog *g, uint64_t seed, bool extended)
 {
-	/* xorshift64* */
-	rng ^= rng >> 12;
-	rng ^= rng << 25;
-	rng ^= rng >> 27;
-	return (rng * 0x2545F4914F6CDD1DULL) >> 32;
-}
-
-static uint32_t pick(uint32_t n)
-{
-	return rnd() % n;
-}
-
-/* Interesting immediates: small, edges of the signs, powers of two. */
-static int32_t imm(void)
-{
-	static const int32_t edges[] = {
-		0, 1, -1, 2, 7, 8, 31, 32, 47, 48, 63, 64, 255, 0x7fff,
-		0x7fffffff, (int32_t)0x80000000, -8, -48, 0xffff,
-	};
-
-	if (pick(3))
-		return edges[pick(ARRAY_SIZE(edges))];
-	return rnd();
-}
-
-/* r0-r7 hold scalars; r8 a map value pointer, r9 the context */
-static uint8_t reg(void)
-{
-	return pick(30) ? pick(8) : pick(10);
-}
-
-static const uint8_t alu_ops[] = {
-	BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND, BPF_LSH,
-	BPF_RSH, BPF_MOD, BPF_XOR, BPF_MOV, BPF_ARSH,
-};
-
-static const uint8_t jmp_ops[] = {
-	BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT, BPF_JSGE,
-	BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE,
-};
-
-static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
-
-static int size_bytes(uint8_t sz)
-{
-	return sz == BPF_B ? 1 : sz == BPF_H ? 2 : sz == BPF_W ? 4 : 8;
-}
-
-static const int ctx_fields[] = {
-	offsetof(struct __sk_buff, len), offsetof(struct __sk_buff, mark),
-	offsetof(struct __sk_buff, protocol),
-	offsetof(struct __sk_buff, cb[0]), offsetof(struct __sk_buff, cb[3]),
-	offsetof(struct __sk_buff, ifindex), offsetof(struct __sk_buff, hash),
-	offsetof(struct __sk_buff, data), -4, 300,
-};
-
-struct gen {
-	struct bpf_insn insns[PROLOGUE + MAX_LEN + 48];
-	int n;
-};
-
-static void put(struct gen *g, struct bpf_insn in)
-{
-	g->insns[g->n++] = in;
-}
-
-/* After a call or a packet load: r1-r5 hold something again. */
-static void refill(struct gen *g)
-{
-	int i;
-
-	for (i = R1; i <= R5; i++)
-		put(g, MOV64I(i, imm()));
-}
-
-static void alu(struct gen *g)
-{
-	uint8_t op = alu_ops[pick(ARRAY_SIZE(alu_ops))];
-	uint8_t cls = pick(2) ? BPF_ALU64 : BPF_ALU;
-	int32_t k = imm();
-
-	if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) && pick(4))
-		k &= cls == BPF_ALU64 ? 63 : 31;
-	if ((op == BPF_DIV || op == BPF_MOD) && !k)
-		k = 3;
-	if (pick(2))
-		put(g, INSN(cls | BPF_K | op, reg(), 0, 0, k));
-	else
-		put(g, INSN(cls | BPF_X | op, reg(), reg(), 0, 0));
-	if (!pick(20))
-		put(g, A64I(BPF_NEG, reg(), 0));
-	if (!pick(20))
-		put(g, BSWAP(pick(2) ? BPF_TO_BE : BPF_TO_LE, reg(),
-			     16 << pick(3)));
-}
-
-/* A stack access, usually aligned and inside, sometimes not. */
-static void stack(struct gen *g)
-{
-	uint8_t sz = sizes[pick(4)];
-	int16_t off = -(int16_t)((pick(8) + 1) * 8);
-
-	/* mostly aligned to the size; sometimes not, or out of the stack */
-	off += pick(8) ? size_bytes(sz) * pick(8 / size_bytes(sz)) : pick(8);
-	if (!pick(30))
-		off = pick(2) ? 0 : -520;
-	switch (pick(4)) {
-	case 0:
-		put(g, ST(sz, R10, off, imm()));
-		break;
-	case 1:
-		put(g, STX(sz, R10, off, reg()));
-		break;
-	default:
-		put(g, LDX(sz, reg(), R10, off));
-	}
-}
-
-static void ctx(struct gen *g)
-{
-	int off = ctx_fields[pick(pick(4) ? 7 : ARRAY_SIZE(ctx_fields))];
-
-	if (pick(8))
-		put(g, LDX(BPF_W, reg(), R9, off));
-	else
-		put(g, STX(sizes[pick(4)], R9, off, reg()));
-}
-
-/* r8 = a map value (or return 0), then an access at a random offset */
-static void map(struct gen *g)
-{
-	const struct bpf_insn ld[] = { LDMAP(R1, map_fd) };
-	uint8_t sz = sizes[pick(4)];
-	int16_t off = pick(4) ? (int16_t)(pick(48 / 8) * 8) : (int16_t)imm();
-
-	put(g, ST(BPF_W, R10, -4, pick(3)));
-	put(g, MOV64(R2, R10));
-	put(g, A64I(BPF_ADD, R2, -4));
-	put(g, ld[0]);
-	put(g, ld[1]);
-	put(g, CALL(BPF_FUNC_map_lookup_elem));
-	if (pick(10)) {
-		put(g, JI(BPF_JNE, R0, 0, 2));
-		put(g, MOV64I(R0, 0));
-		put(g, EXIT());
-	}
-	put(g, MOV64(R8, R0));
-	refill(g);
-	if (pick(3)) {
-		/* an offset from a register, bounded or not */
-		uint8_t r = reg();
-
-		put(g, A64I(BPF_AND, r, pick(2) ? 31 : imm()));
-		put(g, A64(BPF_ADD, R8, r));
-	}
-	if (pick(2))
-		put(g, LDX(sz, reg(), R8, off));
-	else
-		put(g, STX(sz, R8, off, reg()));
-	put(g, MOV64I(R0, imm()));
-}
-
-static void jump(struct gen *g, int left)
-{
-	uint8_t op = jmp_ops[pick(ARRAY_SIZE(jmp_ops))];
-	uint8_t cls = pick(3) ? BPF_JMP : BPF_JMP32;
-	int16_t off = pick(left > 1 ? left : 1);
-
-	if (pick(2))
-		put(g, INSN(cls | BPF_K | op, reg(), 0, off, imm()));
-	else
-		put(g, INSN(cls | BPF_X | op, reg(), reg(), off, 0));
-}
-
-static void other(struct gen *g)
-{
-	switch (pick(6)) {
-	case 0:
-		put(g, MOV64(R6, R9));
-		put(g, LDABS(sizes[pick(3)], pick(2) ? (int32_t)pick(64) : imm()));
-		refill(g);
-		break;
-	case 1:
-		put(g, MOV64(R1, R9));
-		put(g, MOV64I(R2, pick(60)));
-		put(g, MOV64(R3, R10));
-		put(g, A64I(BPF_ADD, R3, -32));
-		put(g, MOV64I(R4, 1 + pick(pick(8) ? 32 : 64)));
-		put(g, CALL(BPF_FUNC_skb_load_bytes));
-		refill(g);
-		break;
-	case 2:
-		put(g, CALL(BPF_FUNC_get_numa_node_id));
-		refill(g);
-		break;
-	case 3:
-		put(g, ST(BPF_DW, R10, -40, imm()));
-		put(g, ATOMIC(pick(2) ? BPF_DW : BPF_W,
-			      pick(2) ? BPF_ADD | BPF_FETCH : BPF_XOR,
-			      R10, -40, reg()));
-		break;
-	default: {
-		uint64_t v = (uint64_t)rnd() << 32 | rnd();
-		const struct bpf_insn ld[] = { LDI64(reg(), v) };
-
-		put(g, ld[0]);
-		put(g, ld[1]);
-	}
-	}
-}
-
-static void generate(struct gen *g)
-{
-	int len = PROLOGUE + 16 + pick(MAX_LEN - 40), i;
-
-	g->n = 0;
-	put(g, MOV64(R9, R1));
-	/* privileged programs may read unwritten stack: write it all */
-	for (i = 1; i <= 8; i++)
-		put(g, ST(BPF_DW, R10, -8 * i, 0));
-	for (i = R0; i <= R7; i++)
-		if (pick(30))
-			put(g, MOV64I(i, imm()));
-	put(g, MOV64(R8, R10));
-	put(g, A64I(BPF_ADD, R8, -48));
-	while (g->n < len) {
-		switch (pick(10)) {
-		case 0:
-		case 1:
-		case 2:
-			alu(g);
-			break;
-		case 3:
-		case 4:
-			stack(g);
-			break;
-		case 5:
-			ctx(g);
-			break;
-		case 6:
-			map(g);
-			break;
-		case 7:
-		case 8:
-			jump(g, len - g->n);
-			break;
-		default:
-			other(g);
-		}
-	}
-	put(g, MOV64(R0, reg()));
-	put(g, EXIT());
+	g->rng = seed;
+	g->map_fd = map_fd;
+	g->extended = extended;
 }
 
 static char log_buf[1 << 16];
 
-static void show(uint64_t seed, int number)
+static void show(uint64_t seed, int number, bool extended)
 {
-	struct gen g;
+	struct rprog g;
 	int i, fd;
 
-	rng = seed;
+	start(&g, seed, extended);
 	for (i = 0; i <= number; i++)
-		generate(&g);
+		rprog_generate(&g);
 	for (i = 0; i < g.n; i++)
 		printf("P %d: %02x %d %d %d %d\n", i, g.insns[i].code,
 		       g.insns[i].dst_reg, g.insns[i].src_reg, g.insns[i].off,
@@ -326,13 +79,13 @@ static int run(int fd, uint32_t *retval)
 
 static void batch(uint64_t seed)
 {
-	struct gen g;
+	struct rprog g;
 	int i, k, fd, accepted = 0;
 	uint32_t first, again;
 
-	rng = seed;
+	start(&g, seed, false);
 	for (i = 0; i < PROGS; i++) {
-		generate(&g);
+		rprog_generate(&g);
 		fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, g.insns, g.n,
 				    NULL, 0);
 		if (getenv("VERDICTS"))
@@ -380,7 +133,7 @@ static void batch_unpriv(uint64_t seed)
 	static struct unpriv_result got[PROGS];
 	int pipefd[2], status, i, k, n = 0, fd;
 	uint32_t retval = 0;
-	struct gen g;
+	struct rprog g;
 	pid_t pid;
 
 	if (!unpriv_bpf_allow()) {
@@ -396,11 +149,11 @@ static void batch_unpriv(uint64_t seed)
 		close(pipefd[0]);
 		if (unpriv_drop_caps())
 			_exit(2);
-		rng = seed;
+		start(&g, seed, false);
 		for (i = 0; i < PROGS; i++) {
 			struct unpriv_result r = { .number = i };
 
-			generate(&g);
+			rprog_generate(&g);
 			fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER,
 					    g.insns, g.n, NULL, 0);
 			if (fd < 0)
@@ -423,9 +176,9 @@ static void batch_unpriv(uint64_t seed)
 		return;
 	}
 
-	rng = seed;
+	start(&g, seed, false);
 	for (i = 0, k = 0; i < PROGS && k < n; i++) {
-		generate(&g);
+		rprog_generate(&g);
 		if (got[k].number != i)
 			continue;
 		fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, g.insns, g.n,
@@ -490,6 +243,75 @@ static const struct tap_case cases[] = {
 	{}
 };
 
+/*
+ * "VB FIRST HEX": the verdicts of programs FIRST..FIRST+VERDICT_CHUNK-1,
+ * bit i of the bitmap (byte i / 8 first, low bit first) set if program
+ * FIRST+i was accepted. Two processes load alternate chunks, one per
+ * vCPU; both generate every program, since each depends on the ones
+ * before it.
+ */
+#define VERDICT_CHUNK	1024
+
+static void verdict_chunks(uint64_t seed, int count, int worker, int workers)
+{
+	uint8_t bits[VERDICT_CHUNK / 8];
+	int i, fd, chunk, errnos[256] = {}, accepted = 0;
+	struct rprog g;
+	size_t k;
+
+	start(&g, seed, true);
+	for (chunk = 0; chunk * VERDICT_CHUNK < count; chunk++) {
+		int first = chunk * VERDICT_CHUNK;
+		int last = first + VERDICT_CHUNK < count ?
+			   first + VERDICT_CHUNK : count;
+		bool mine = chunk % workers == worker;
+		char line[16 + 2 * sizeof(bits) + 1];
+		int pos;
+
+		memset(bits, 0, sizeof(bits));
+		for (i = first; i < last; i++) {
+			rprog_generate(&g);
+			if (!mine)
+				continue;
+			fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER,
+					    g.insns, g.n, NULL, 0);
+			if (fd >= 0) {
+				bits[(i - first) / 8] |= 1 << (i - first) % 8;
+				accepted++;
+				close(fd);
+			} else {
+				errnos[errno & 255]++;
+			}
+		}
+		if (!mine)
+			continue;
+		pos = sprintf(line, "VB %d ", first);
+		for (k = 0; k < (size_t)(last - first + 7) / 8; k++)
+			pos += sprintf(line + pos, "%02x", bits[k]);
+		puts(line);
+	}
+	printf("VS worker %d accepted %d", worker, accepted);
+	for (k = 0; k < ARRAY_SIZE(errnos); k++)
+		if (errnos[k])
+			printf(" errno%zu %d", k, errnos[k]);
+	printf("\n");
+}
+
+static int verdicts(int count, uint64_t seed)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid < 0)
+		return 1;
+	verdict_chunks(seed, count, !pid, 2);
+	if (!pid)
+		exit(0);
+	waitpid(pid, &status, 0);
+	printf("VDONE %d %llu\n", count, (unsigned long long)seed);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *one = getenv("PROG");
@@ -503,10 +325,15 @@ int main(int argc, char **argv)
 		char *end;
 		uint64_t seed = strtoull(one, &end, 10);
 
-		show(seed, strtol(end + 1, &end, 10));
+		show(seed, strtol(end + 1, &end, 10),
+		     getenv("RPROG_EXTENDED"));
 		one = *end ? end + 1 : end;
 	}
 	if (getenv("PROG"))
 		return 0;
+	if (argc == 4 && !strcmp(argv[1], "--verdicts")) {
+		setvbuf(stdout, NULL, _IOLBF, 0);
+		return verdicts(atoi(argv[2]), strtoull(argv[3], NULL, 10));
+	}
 	return tap_run(cases, argc, argv);
 }
