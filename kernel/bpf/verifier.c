@@ -1198,6 +1198,9 @@ static void insn_str(const struct env *env, u32 i, char *buf, size_t n)
 		else if (in->src_reg == BPF_PSEUDO_MAP_FD)
 			snprintf(buf, n, "r%d = map[fd %d]", in->dst_reg,
 				 in->imm);
+		else if (in->src_reg == BPF_PSEUDO_MAP_VALUE && i + 1 < env->len)
+			snprintf(buf, n, "r%d = map[fd %d] value + %u",
+				 in->dst_reg, in->imm, in[1].imm);
 		else if (i + 1 < env->len)
 			snprintf(buf, n, "r%d = %#llx ll", in->dst_reg,
 				 (u64)(u32)in[1].imm << 32 | (u32)in->imm);
@@ -1403,6 +1406,34 @@ static int use_map(struct env *env, u32 i)
 	return 0;
 }
 
+/*
+ * A map value's address (global data): the value of a one-element
+ * array, at the offset in the upper half. It is a map value pointer.
+ */
+static int use_map_value(struct env *env, u32 i)
+{
+	const struct bpf_map *map;
+	u32 off = env->insns[i + 1].imm;
+	u64 addr;
+	int err;
+
+	err = use_map(env, i);
+	if (err)
+		return err;
+	map = env->maps[env->info[i].map];
+	if (!map->ops->map_direct_value_addr)
+		return reject(env, -EINVAL,
+			      "map %s has no value to address directly",
+			      map->name);
+	err = map->ops->map_direct_value_addr(map, &addr, off);
+	if (err)
+		return reject(env, err,
+			      "no value at offset %u of map %s (value_size %u, max_entries %u)",
+			      off, map->name, map->value_size,
+			      map->max_entries);
+	return 0;
+}
+
 static int check_ldimm64(struct env *env, u32 i)
 {
 	const struct bpf_insn *in = &env->insns[i];
@@ -1419,6 +1450,7 @@ static int check_ldimm64(struct env *env, u32 i)
 				      "map reference with a nonzero upper half");
 		return use_map(env, i);
 	case BPF_PSEUDO_MAP_VALUE:
+		return use_map_value(env, i);
 	case BPF_PSEUDO_MAP_IDX:
 	case BPF_PSEUDO_MAP_IDX_VALUE:
 	case BPF_PSEUDO_BTF_ID:
@@ -3396,12 +3428,17 @@ static int do_ld(struct env *env, const struct bpf_insn *in)
 		err = check_write(env, in->dst_reg);
 		if (err)
 			return err;
-		if (in->src_reg == BPF_PSEUDO_MAP_FD)
+		if (in->src_reg == BPF_PSEUDO_MAP_FD) {
 			reg_pointer(d, K_MAP,
 				    env->maps[env->info[env->insn].map]);
-		else
+		} else if (in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+			reg_pointer(d, K_VALUE,
+				    env->maps[env->info[env->insn].map]);
+			d->v = vals_const((u32)in[1].imm);
+		} else {
 			reg_scalar(d, vals_const((u64)(u32)in[1].imm << 32 |
 						 (u32)in->imm));
+		}
 		env->insn += 2;
 		return 0;
 	}
@@ -3992,9 +4029,17 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 	if (is_ldimm64(in)) {
 		out[0] = in[0];
 		out[1] = in[1];
-		if (in->src_reg == BPF_PSEUDO_MAP_FD) {
-			u64 addr = (unsigned long)env->maps[info->map];
+		if (in->src_reg == BPF_PSEUDO_MAP_FD ||
+		    in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+			const struct bpf_map *map = env->maps[info->map];
+			u64 addr = (unsigned long)map;
 
+			/* checked by use_map_value(): it succeeds */
+			if (in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+				map->ops->map_direct_value_addr(map, &addr,
+								in[1].imm);
+				addr += (u32)in[1].imm;
+			}
 			out[0].src_reg = 0;
 			out[0].imm = (u32)addr;
 			out[1].imm = addr >> 32;
