@@ -22,9 +22,13 @@
 #define OBJ_DIR "/bpf"
 #endif
 
-/* libbpf's messages of the case being run, shown if it fails. */
-static char libbpf_log[16384];
+/*
+ * libbpf's messages of the case being run, shown if it fails; with
+ * LIBBPF_DEBUG set in the environment, all of them, debug ones too.
+ */
+static char libbpf_log[65536];
 static size_t libbpf_log_len;
+static bool libbpf_debug;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 			va_list args)
@@ -32,7 +36,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	size_t room = sizeof(libbpf_log) - libbpf_log_len;
 	int n;
 
-	if (level == LIBBPF_DEBUG || room <= 1)
+	if ((level == LIBBPF_DEBUG && !libbpf_debug) || room <= 1)
 		return 0;
 	n = vsnprintf(libbpf_log + libbpf_log_len, room, fmt, args);
 	if (n > 0)
@@ -657,6 +661,7 @@ int main(int argc, char **argv)
 	char name[96];
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	libbpf_debug = getenv("LIBBPF_DEBUG");
 	libbpf_set_print(libbpf_print);
 	for (c = c_cases; c->obj; c++) {
 		for (i = 0; i < 2; i++) {
@@ -668,7 +673,7 @@ int main(int argc, char **argv)
 			libbpf_log_len = 0;
 			libbpf_log[0] = 0;
 			run_c_case(c, compilers[i]);
-			if (tap_failed && libbpf_log_len) {
+			if ((tap_failed || libbpf_debug) && libbpf_log_len) {
 				char *line = strtok(libbpf_log, "\n");
 
 				for (; line; line = strtok(NULL, "\n"))
