@@ -66,7 +66,8 @@ static unsigned char pkt[64] = {
 	0xee,					/* byte 20: loops.c looks for it */
 	0x00, 64, 17, 0x00, 0x00,
 	127, 0, 0, 1, 127, 0, 0, 1,
-	0x30, 0x39, 0x00, 53, 0x00, 30,
+	0x30, 0x39, 0x00, 53, 0x00, 30, 0x00, 0x00,
+	0x01, 0x02, 0x03, 0x04, 0x05, 'E', 'B', 'P', 'F', 0x09, 0x0a,
 };
 
 /* What a socket filter sees: the packet from its network header on. */
@@ -77,12 +78,18 @@ struct run {
 	struct __sk_buff ctx;
 };
 
-/* One test run of @prog_fd on @data; fails the case if the run fails. */
-static bool run_prog(int prog_fd, const void *data, __u32 size, struct run *r)
+/*
+ * One test run of @prog_fd on @data, with the context @ctx_in if not
+ * NULL; fails the case if the run fails.
+ */
+static bool run_prog_ctx(int prog_fd, const void *data, __u32 size,
+			 struct __sk_buff *ctx_in, struct run *r)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts,
 		    .data_in = data,
 		    .data_size_in = size,
+		    .ctx_in = ctx_in,
+		    .ctx_size_in = ctx_in ? sizeof(*ctx_in) : 0,
 		    .ctx_out = &r->ctx,
 		    .ctx_size_out = sizeof(r->ctx),
 	);
@@ -96,6 +103,11 @@ static bool run_prog(int prog_fd, const void *data, __u32 size, struct run *r)
 	}
 	r->retval = opts.retval;
 	return true;
+}
+
+static bool run_prog(int prog_fd, const void *data, __u32 size, struct run *r)
+{
+	return run_prog_ctx(prog_fd, data, size, NULL, r);
 }
 
 /*
@@ -573,34 +585,175 @@ static void map_flags(struct bpf_object *obj, int fd)
 	expect_eq(got, 0);
 }
 
+static void cb_ctx(struct bpf_object *obj, int fd)
+{
+	struct __sk_buff ctx = {
+		.cb = { 1, 2, 3, 4, 5 }, .mark = 0x1234, .priority = 0x77,
+	};
+	struct run r;
+
+	if (!run_prog_ctx(fd, pkt, sizeof(pkt), &ctx, &r))
+		return;
+	expect_eq(r.retval, 1 + 4 + 9 + 16 + 25);
+	expect_eq(r.ctx.cb[0], 55);
+	expect_eq(r.ctx.cb[1], 2);
+	expect_eq(r.ctx.cb[4], 0x1234 ^ 0x77);
+	expect_eq(r.ctx.mark, 0x1234);
+	expect_eq(r.ctx.priority, 0x77);
+}
+
+static void narrow_ctx(struct bpf_object *obj, int fd)
+{
+	struct run r;
+
+	if (run_prog(fd, pkt, sizeof(pkt), &r))
+		expect_eq(r.retval, NET_LEN + htons(ETH_P_IP));
+}
+
+static void matrix(struct bpf_object *obj, int fd)
+{
+	__u32 (*product)[4] = global_section(obj, ".bss", 16 * sizeof(__u32));
+	__u32 m[4][4], want, trace = 0;
+	int i, j, k;
+	struct run r;
+
+	if (!product || !run_prog(fd, pkt, sizeof(pkt), &r))
+		return;
+	for (i = 0; i < 16; i++)
+		m[i / 4][i % 4] = pkt[ETH_HLEN + i] & 7;
+	for (i = 0; i < 4; i++)
+		for (j = 0; j < 4; j++) {
+			for (want = 0, k = 0; k < 4; k++)
+				want += m[i][k] * m[k][j];
+			expect_eq(product[i][j], want);
+			if (i == j)
+				trace += want;
+		}
+	expect_eq(r.retval, trace);
+}
+
+static void substring(struct bpf_object *obj, int fd)
+{
+	struct run r;
+
+	/* "EBPF" at byte 33 of the network header, 13 past the UDP header */
+	if (run_prog(fd, pkt, sizeof(pkt), &r))
+		expect_eq(r.retval, 13);
+}
+
+static void bitfields(struct bpf_object *obj, int fd)
+{
+	struct { __u32 version, ihl, packed; } *decoded;
+	struct { __u32 a:3, b:7, c:22; } p = { 5, 40, 0x2abcde };
+	__u32 packed;
+	struct run r;
+
+	decoded = global_section(obj, ".bss", sizeof(*decoded));
+	if (!decoded || !run_prog(fd, pkt, sizeof(pkt), &r))
+		return;
+	memcpy(&packed, &p, sizeof(packed));
+	expect_eq(r.retval, 45);
+	expect_eq(decoded->version, 4);
+	expect_eq(decoded->ihl, 5);
+	expect_eq(decoded->packed, packed);
+}
+
+static void global_hist(struct bpf_object *obj, int fd)
+{
+	__u64 *hist = global_section(obj, ".bss", 16 * sizeof(__u64));
+	__u64 want[16] = { 0 };
+	struct run r;
+	int i;
+
+	if (!hist || !run_prog(fd, pkt, sizeof(pkt), &r))
+		return;
+	for (i = 0; i < 32; i++)
+		want[pkt[ETH_HLEN + i] & 15]++;
+	expect_eq(r.retval, 32);
+	for (i = 0; i < 16; i++)
+		expect_eq(hist[i], want[i]);
+}
+
+static void multi_prog(struct bpf_object *obj, int fd)
+{
+	int count = prog_fd(obj, "mp_count"), twice = prog_fd(obj, "mp_double");
+	__u32 *calls = global_section(obj, ".bss", sizeof(*calls));
+	struct run r;
+
+	if (count < 0 || twice < 0 || !calls)
+		return;
+	run_prog(count, pkt, sizeof(pkt), &r);
+	run_prog(count, pkt, sizeof(pkt), &r);
+	run_prog(twice, pkt, sizeof(pkt), &r);
+	if (run_prog(fd, pkt, sizeof(pkt), &r))
+		expect_eq(r.retval, 4);
+	expect_eq(*calls, 4);
+}
+
+static void sum_packet(struct bpf_object *obj, int fd)
+{
+	__u32 sum = 0, i;
+	__u16 word;
+	struct run r;
+
+	for (i = 0; i + 1 < NET_LEN; i += 2) {
+		memcpy(&word, pkt + ETH_HLEN + i, 2);
+		sum += word;
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	if (run_prog(fd, pkt, sizeof(pkt), &r))
+		expect_eq(r.retval, sum);
+}
+
 struct c_case {
 	const char *obj;
 	const char *prog;	/* the program the case runs */
 	int (*setup)(struct bpf_object *obj);	/* before loading */
 	void (*check)(struct bpf_object *obj, int prog_fd);
+	/* gcc-bpf builds it, but the verifier refuses its code, this way */
+	int gcc_refused;
 };
 
+#define C_CASE(o, p, s, c) { .obj = o, .prog = p, .setup = s, .check = c }
+#define C_CASE_GCC_REFUSED(o, p, s, c, e)				\
+	{ .obj = o, .prog = p, .setup = s, .check = c, .gcc_refused = e }
+
 static const struct c_case c_cases[] = {
-	{ "ret_const", "ret_const", NULL, ret_const },
-	{ "global_data", "global_data", global_data_setup, global_data },
-	{ "strings", "strings", NULL, strings },
-	{ "array_map", "array_map", NULL, array_map },
-	{ "hash_map", "hash_map", NULL, hash_map },
-	{ "percpu_maps", "percpu_maps", NULL, percpu_maps },
-	{ "stack_struct", "stack_struct", NULL, stack_struct },
-	{ "loops", "loops", NULL, loops },
-	{ "skb_access", "skb_access", NULL, skb_access },
-	{ "helpers", "helpers", NULL, helpers },
-	{ "helper_errno", "helper_errno", NULL, helper_errno },
-	{ "tail_call", "tail_call_entry", NULL, tail_call },
-	{ "switch_case", "switch_case", NULL, switch_case },
-	{ "bitops", "bitops", NULL, bitops },
-	{ "div_mod", "div_mod", NULL, div_mod },
-	{ "atomics", "atomics", NULL, atomics },
-	{ "rodata_table", "rodata_table", NULL, rodata_table },
-	{ "packet_parse", "packet_parse", NULL, packet_parse },
-	{ "large_stack", "large_stack", NULL, large_stack },
-	{ "map_flags", "map_flags", NULL, map_flags },
+	C_CASE("ret_const", "ret_const", NULL, ret_const),
+	C_CASE("global_data", "global_data", global_data_setup, global_data),
+	C_CASE("strings", "strings", NULL, strings),
+	C_CASE("array_map", "array_map", NULL, array_map),
+	C_CASE("hash_map", "hash_map", NULL, hash_map),
+	C_CASE("percpu_maps", "percpu_maps", NULL, percpu_maps),
+	C_CASE("stack_struct", "stack_struct", NULL, stack_struct),
+	C_CASE("loops", "loops", NULL, loops),
+	C_CASE("skb_access", "skb_access", NULL, skb_access),
+	C_CASE("helpers", "helpers", NULL, helpers),
+	C_CASE("helper_errno", "helper_errno", NULL, helper_errno),
+	C_CASE("tail_call", "tail_call_entry", NULL, tail_call),
+	C_CASE("switch_case", "switch_case", NULL, switch_case),
+	C_CASE("bitops", "bitops", NULL, bitops),
+	C_CASE("div_mod", "div_mod", NULL, div_mod),
+	C_CASE("atomics", "atomics", NULL, atomics),
+	C_CASE("rodata_table", "rodata_table", NULL, rodata_table),
+	C_CASE("packet_parse", "packet_parse", NULL, packet_parse),
+	C_CASE("large_stack", "large_stack", NULL, large_stack),
+	C_CASE("map_flags", "map_flags", NULL, map_flags),
+	C_CASE("cb_ctx", "cb_ctx", NULL, cb_ctx),
+	C_CASE("narrow_ctx", "narrow_ctx", NULL, narrow_ctx),
+	C_CASE("matrix", "matrix", NULL, matrix),
+	C_CASE("substring", "substring", NULL, substring),
+	C_CASE("bitfields", "bitfields", NULL, bitfields),
+	/*
+	 * gcc-bpf walks the bytes with a pointer and stops when it equals
+	 * the end: the verifier cannot bound a loop on pointer inequality,
+	 * upstream's no more than ours.
+	 */
+	C_CASE_GCC_REFUSED("global_hist", "global_hist", NULL, global_hist,
+			   EACCES),
+	C_CASE("multi_prog", "mp_report", NULL, multi_prog),
+	C_CASE("sum_packet", "sum_packet", NULL, sum_packet),
 	{}
 };
 
@@ -639,7 +792,10 @@ static void run_c_case(const struct c_case *c, const char *cc)
 		return;
 	}
 	err = c->setup ? c->setup(obj) : 0;
-	if (!err) {
+	if (!err && c->gcc_refused && !strcmp(cc, "gcc")) {
+		expect_eq(bpf_object__load(obj), -c->gcc_refused);
+		err = -1;
+	} else if (!err) {
 		err = bpf_object__load(obj);
 		if (err)
 			tap_fail("bpf_object__load(%s): %s", path,
