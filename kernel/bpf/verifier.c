@@ -2319,9 +2319,43 @@ static int stack_access(struct env *env, struct mem_access *m,
 	return stack_write(env, lo, m->size, m->val, zero);
 }
 
+/*
+ * A frozen map that programs may only read, with no writable mapping,
+ * never changes again (user space's .rodata): a load of @size bytes at
+ * a known offset of its value is a constant, and the paths a constant
+ * rules out are never explored. Returns false if the value is not.
+ */
+static bool value_constant(const struct bpf_map *map, s64 off, int size,
+			   u64 *val)
+{
+	u64 addr;
+
+	if (!(map->map_flags & BPF_F_RDONLY_PROG) || !READ_ONCE(map->frozen) ||
+	    atomic64_read(&map->writecnt) || !map->ops->map_direct_value_addr ||
+	    map->ops->map_direct_value_addr(map, &addr, off))
+		return false;
+	addr += off;
+	switch (size) {
+	case 1:
+		*val = *(u8 *)(unsigned long)addr;
+		return true;
+	case 2:
+		*val = *(u16 *)(unsigned long)addr;
+		return true;
+	case 4:
+		*val = *(u32 *)(unsigned long)addr;
+		return true;
+	case 8:
+		*val = *(u64 *)(unsigned long)addr;
+		return true;
+	}
+	return false;
+}
+
 static int value_access(struct env *env, struct mem_access *m,
 			const struct reg *base)
 {
+	u64 val;
 	const struct bpf_map *map = base->map;
 	s64 lo = base->v.smin + m->off;
 
@@ -2352,7 +2386,10 @@ static int value_access(struct env *env, struct mem_access *m,
 			      m->size);
 	if (m->type == BPF_WRITE && m->val && is_ptr(m->val) && !env->leaks_ok)
 		return reject(env, -EACCES, "a pointer would leak into a map");
-	if (m->dst)
+	if (m->dst && m->type == BPF_READ && !m->atomic &&
+	    vals_is_const(&base->v) && value_constant(map, lo, m->size, &val))
+		reg_scalar(m->dst, vals_const(val));
+	else if (m->dst)
 		reg_scalar(m->dst, vals_of_size(m->size));
 	return 0;
 }
