@@ -252,6 +252,47 @@ static void map_prog_access_flags(void)
 	close(wo);
 }
 
+/*
+ * libbpf's .rodata: frozen and read-only to programs, its values are
+ * constants to the verifier, which never explores the paths they rule
+ * out (here one that reads past the stack). Without either flag the
+ * path is explored and the program refused.
+ */
+static int load_rodata_user(__u32 flags, bool frozen)
+{
+	int map = expect_ok(array_create(8, 1, flags, NULL));
+	struct bpf_insn insns[] = {
+		LDMAPVALUE(R1, map, 4),
+		LDX(BPF_W, R0, R1, 0),
+		JI(BPF_JEQ, R0, 7, 1),
+		LDX(BPF_DW, R0, R10, 8),
+		EXIT(),
+	};
+	__u64 value = 7ull << 32, zero = 0;
+	int prog;
+
+	expect_ok(ebpf_map_update(map, &zero, &value, BPF_ANY));
+	if (frozen)
+		expect_ok(bpf_map_freeze(map));
+	prog = load(insns, ARRAY_SIZE(insns), NULL);
+	close(map);
+	return prog;
+}
+
+static void rodata_constants(void)
+{
+	__u32 retval = 0;
+	int prog;
+
+	prog = expect_ok(load_rodata_user(BPF_F_RDONLY_PROG, true));
+	expect_ok(ebpf_prog_test_run(prog, pkt, sizeof(pkt), &retval, NULL,
+				     1));
+	expect_eq(retval, 7);
+	close(prog);
+	expect_errno(load_rodata_user(BPF_F_RDONLY_PROG, false), EACCES);
+	expect_errno(load_rodata_user(0, true), EACCES);
+}
+
 /* ---- BPF_MAP_FREEZE ------------------------------------------------- */
 
 static void freeze(void)
@@ -611,6 +652,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(map_value_refused),
 	TAP_CASE(map_value_bounds),
 	TAP_CASE(map_prog_access_flags),
+	TAP_CASE(rodata_constants),
 	TAP_CASE(freeze),
 	TAP_CASE(mmap_array),
 	TAP_CASE(mmap_refused),
