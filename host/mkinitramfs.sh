@@ -1,6 +1,6 @@
 #!/bin/sh
 # Pack the guest: busybox, the init script, the static test and sample
-# binaries, and the modules of one kernel. The guest part is shared by
+# binaries, the BPF objects, bpftool, and the modules of one kernel. The guest part is shared by
 # both kernels; only the modules differ.
 #
 # usage: mkinitramfs.sh BUILD ours|reference
@@ -21,7 +21,16 @@ mkdir -p "$root/suites"
 [ ! -d "$b/guest/tests" ] || cp -r "$b/guest/tests" "$root/tests"
 [ ! -d "$b/guest/samples" ] || cp -r "$b/guest/samples" "$root/samples"
 [ ! -d "$b/guest/bench" ] || cp -r "$b/guest/bench" "$root/bench"
+[ ! -d "$b/guest/bpf" ] || cp -r "$b/guest/bpf" "$root/bpf"
 [ ! -d "$b/modules-$kernel/lib" ] || cp -r "$b/modules-$kernel/lib" "$root/lib"
+
+# Debian's bpftool as it is, with the shared libraries it loads (and
+# theirs) at the paths the dynamic loader looks in.
+cp /usr/sbin/bpftool "$root/sbin/bpftool"
+for lib in $(ldd /usr/sbin/bpftool | grep -o '/[^ ]*'); do
+	mkdir -p "$root$(dirname "$lib")"
+	cp -L "$lib" "$root$lib"
+done
 echo "$kernel" >"$root/etc/kernel-flavour"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) \
 	| gzip -1 >"$b/initramfs-$kernel.cpio.gz.tmp"

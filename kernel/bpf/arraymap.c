@@ -38,6 +38,7 @@
 #include <linux/perf_event.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/vmalloc.h>
 
 #include "ebpf.h"
 
@@ -63,9 +64,13 @@ static s64 array_index(const struct bpf_map *map, const void *key)
 
 static int array_check(union bpf_attr *attr, bool percpu)
 {
+	u32 flags = EBPF_MAP_COMMON_FLAGS;
+
+	/* Only inline values can be mapped into user space. */
+	if (attr->map_type == BPF_MAP_TYPE_ARRAY)
+		flags |= BPF_F_MMAPABLE;
 	if (attr->max_entries == 0 || attr->key_size != sizeof(u32) ||
-	    attr->value_size == 0 ||
-	    attr->map_flags & ~EBPF_MAP_COMMON_FLAGS)
+	    attr->value_size == 0 || attr->map_flags & ~flags)
 		return -EINVAL;
 	/* Per-CPU memory comes from every node. */
 	if (percpu && attr->map_flags & BPF_F_NUMA_NODE)
@@ -112,12 +117,60 @@ static struct bpf_array *array_alloc(union bpf_attr *attr, u32 slot_size)
 	return array;
 }
 
+/*
+ * A BPF_F_MMAPABLE array's values start on a page of their own, so that
+ * user space can map them: the struct bpf_array ends where the pages of
+ * values begin, inside the header's last page.
+ */
+static u64 array_mmap_header(void)
+{
+	return PAGE_ALIGN(offsetof(struct bpf_array, value));
+}
+
+static struct bpf_array *array_mmapable_alloc(union bpf_attr *attr)
+{
+	u64 values = PAGE_ALIGN((u64)round_up(attr->value_size, 8) *
+				attr->max_entries);
+	u64 size = array_mmap_header() + values;
+	struct bpf_array *array;
+	void *area;
+
+	if (size > INT_MAX)
+		return NULL;
+	area = __vmalloc_node_range(size, PAGE_SIZE, VMALLOC_START,
+				    VMALLOC_END, GFP_USER | __GFP_ZERO |
+				    __GFP_NOWARN | __GFP_RETRY_MAYFAIL |
+				    __GFP_ACCOUNT, PAGE_KERNEL, VM_USERMAP,
+				    ebpf_map_attr_node(attr),
+				    __builtin_return_address(0));
+	if (!area)
+		return NULL;
+	array = area + array_mmap_header() - offsetof(struct bpf_array, value);
+	array->elem_size = round_up(attr->value_size, 8);
+	return array;
+}
+
+static void array_free(struct bpf_array *array)
+{
+	if (array->map.map_flags & BPF_F_MMAPABLE)
+		vfree((void *)array->value - array_mmap_header());
+	else
+		kvfree(array);
+}
+
 static struct bpf_map *array_map_alloc(union bpf_attr *attr)
 {
 	struct bpf_array *array;
 
-	array = array_alloc(attr, round_up(attr->value_size, 8));
-	return array ? &array->map : ERR_PTR(-ENOMEM);
+	if (attr->map_flags & BPF_F_MMAPABLE)
+		array = array_mmapable_alloc(attr);
+	else
+		array = array_alloc(attr, round_up(attr->value_size, 8));
+	if (!array)
+		return ERR_PTR(-ENOMEM);
+	/* array_free() needs it before the system call sets the rest */
+	array->map.map_flags = attr->map_flags;
+	return &array->map;
 }
 
 static void percpu_array_free_values(struct bpf_array *array, u32 n)
@@ -160,7 +213,47 @@ static struct bpf_map *fd_array_map_alloc(union bpf_attr *attr)
 
 static void array_map_free(struct bpf_map *map)
 {
-	kvfree(to_array(map));
+	array_free(to_array(map));
+}
+
+static int array_map_mmap(struct bpf_map *map, struct vm_area_struct *vma)
+{
+	struct bpf_array *array = to_array(map);
+	u64 pages = PAGE_ALIGN((u64)array->elem_size * map->max_entries) >>
+		    PAGE_SHIFT;
+
+	if (!(map->map_flags & BPF_F_MMAPABLE))
+		return -EINVAL;
+	if (vma->vm_pgoff + vma_pages(vma) > pages)
+		return -EINVAL;
+	return remap_vmalloc_range(vma, array->value, vma->vm_pgoff);
+}
+
+/*
+ * Programs address a one-element array's value directly (global data:
+ * LD_IMM64 with BPF_PSEUDO_MAP_VALUE), and read its address back.
+ */
+static int array_map_direct_value_addr(const struct bpf_map *map, u64 *addr,
+				       u32 off)
+{
+	if (map->max_entries != 1)
+		return -EBPF_UNSUPPORTED;
+	if (off >= map->value_size)
+		return -EINVAL;
+	*addr = (unsigned long)to_array((struct bpf_map *)map)->value;
+	return 0;
+}
+
+static int array_map_direct_value_meta(const struct bpf_map *map, u64 addr,
+				       u32 *off)
+{
+	u64 base = (unsigned long)to_array((struct bpf_map *)map)->value;
+
+	if (map->max_entries != 1 || addr < base ||
+	    addr >= base + map->value_size)
+		return -EINVAL;
+	*off = addr - base;
+	return 0;
 }
 
 static void percpu_array_map_free(struct bpf_map *map)
@@ -479,6 +572,9 @@ static const struct bpf_map_ops array_map_ops = {
 	.map_lookup_elem = array_map_lookup_elem,
 	.map_update_elem = array_map_update_elem,
 	.map_delete_elem = array_map_delete_elem,
+	.map_mmap = array_map_mmap,
+	.map_direct_value_addr = array_map_direct_value_addr,
+	.map_direct_value_meta = array_map_direct_value_meta,
 };
 
 const struct ebpf_map_type ebpf_array_map = {

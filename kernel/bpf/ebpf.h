@@ -10,6 +10,7 @@
 
 #include <linux/bpf.h>
 #include <linux/filter.h>
+#include <linux/idr.h>
 #include <linux/percpu.h>
 
 /*
@@ -77,6 +78,17 @@ void __percpu *ebpf_map_elem_percpu_alloc(const struct bpf_map *map,
 
 int ebpf_obj_name_copy(char *dst, const char *src);
 
+/* Ids of maps and programs; see syscall.c. */
+int ebpf_id_alloc(struct idr *idr, spinlock_t *lock, void *obj);
+void ebpf_id_free(struct idr *idr, spinlock_t *lock, u32 *id);
+int ebpf_id_next(struct idr *idr, spinlock_t *lock,
+		 const union bpf_attr *attr, union bpf_attr __user *uattr);
+
+/* BPF_OBJ_GET_INFO_BY_FD's size rule and copy out; see syscall.c. */
+int ebpf_info_len(const union bpf_attr *attr, u32 known, u32 size, u32 *len);
+int ebpf_info_copy_out(const union bpf_attr *attr,
+		       union bpf_attr __user *uattr, const void *info, u32 len);
+
 /*
  * What bpf(2) returns, as upstream does, for a valid request using a
  * feature this kernel lacks: the kernel-internal "not supported" errno,
@@ -103,7 +115,11 @@ void ebpf_prog_put(struct bpf_prog *prog);
 u32 ebpf_prog_id(const struct bpf_prog *prog);
 
 int ebpf_prog_load(union bpf_attr *attr);
+int ebpf_prog_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr);
 int ebpf_prog_get_fd_by_id(union bpf_attr *attr);
+/* BPF_OBJ_GET_INFO_BY_FD of @file, or -EINVAL if it is not a program. */
+int ebpf_prog_get_info(struct file *file, const union bpf_attr *attr,
+		       union bpf_attr __user *uattr);
 int ebpf_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr);
 
 /*

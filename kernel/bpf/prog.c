@@ -28,9 +28,12 @@
 #include <linux/file.h>
 #include <linux/filter.h>
 #include <linux/license.h>
+#include <linux/sched/user.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <crypto/sha1.h>
+#include <asm/unaligned.h>
 
 #include "ebpf.h"
 
@@ -49,17 +52,10 @@ static const struct ebpf_prog_type *prog_type(u32 type)
 static DEFINE_IDR(prog_idr);
 static DEFINE_SPINLOCK(prog_idr_lock);
 
-/* Ids go when the last reference does, which may be in any context. */
 static int prog_alloc_id(struct bpf_prog *prog)
 {
-	unsigned long flags;
-	int id;
+	int id = ebpf_id_alloc(&prog_idr, &prog_idr_lock, prog);
 
-	idr_preload(GFP_KERNEL);
-	spin_lock_irqsave(&prog_idr_lock, flags);
-	id = idr_alloc_cyclic(&prog_idr, prog, 1, INT_MAX, GFP_ATOMIC);
-	spin_unlock_irqrestore(&prog_idr_lock, flags);
-	idr_preload_end();
 	if (id < 0)
 		return id;
 	prog->aux->id = id;
@@ -68,14 +64,7 @@ static int prog_alloc_id(struct bpf_prog *prog)
 
 static void prog_free_id(struct bpf_prog *prog)
 {
-	unsigned long flags;
-
-	if (!prog->aux->id)
-		return;
-	spin_lock_irqsave(&prog_idr_lock, flags);
-	idr_remove(&prog_idr, prog->aux->id);
-	spin_unlock_irqrestore(&prog_idr_lock, flags);
-	prog->aux->id = 0;
+	ebpf_id_free(&prog_idr, &prog_idr_lock, &prog->aux->id);
 }
 
 u32 ebpf_prog_id(const struct bpf_prog *prog)
@@ -117,11 +106,20 @@ static void prog_put_maps(struct bpf_prog *prog)
 	aux->used_map_cnt = 0;
 }
 
+/* What a program holds besides its memory: its maps and its creator. */
+static void prog_put_refs(struct bpf_prog *prog)
+{
+	prog_put_maps(prog);
+	if (prog->aux->user)
+		free_uid(prog->aux->user);
+	prog->aux->user = NULL;
+}
+
 static void prog_free_rcu(struct rcu_head *rcu)
 {
 	struct bpf_prog_aux *aux = container_of(rcu, struct bpf_prog_aux, rcu);
 
-	prog_put_maps(aux->prog);
+	prog_put_refs(aux->prog);
 	bpf_prog_free(aux->prog);
 }
 
@@ -139,36 +137,46 @@ static int prog_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Upstream's fields and format, so that tools reading fdinfo see the same. */
-static void prog_show_fdinfo(struct seq_file *m, struct file *file)
+static void prog_get_stats(const struct bpf_prog *prog,
+			   struct bpf_prog_info *info)
 {
-	const struct bpf_prog *prog = file->private_data;
-	u64 runs = 0, nsecs = 0, misses = 0;
 	int cpu;
 
 	for_each_possible_cpu(cpu) {
 		const struct bpf_prog_stats *st = per_cpu_ptr(prog->stats, cpu);
+		u64 cnt, nsecs, misses;
 		unsigned int start;
-		u64 r, t, x;
 
 		do {
 			start = u64_stats_fetch_begin(&st->syncp);
-			r = u64_stats_read(&st->cnt);
-			t = u64_stats_read(&st->nsecs);
-			x = u64_stats_read(&st->misses);
+			cnt = u64_stats_read(&st->cnt);
+			nsecs = u64_stats_read(&st->nsecs);
+			misses = u64_stats_read(&st->misses);
 		} while (u64_stats_fetch_retry(&st->syncp, start));
-		runs += r;
-		nsecs += t;
-		misses += x;
+		info->run_cnt += cnt;
+		info->run_time_ns += nsecs;
+		info->recursion_misses += misses;
 	}
+}
+
+/* Upstream's fdinfo of a program, in its format: bpftool reads it. */
+static void prog_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	const struct bpf_prog *prog = file->private_data;
+	char tag[sizeof(prog->tag) * 2 + 1];
+	struct bpf_prog_info stats = {};
+
+	bin2hex(tag, prog->tag, sizeof(prog->tag));
+	tag[sizeof(tag) - 1] = 0;
+	prog_get_stats(prog, &stats);
 	seq_printf(m, "prog_type:\t%u\n", prog->type);
 	seq_printf(m, "prog_jited:\t%u\n", prog->jited);
-	seq_printf(m, "prog_tag:\t%*phN\n", (int)sizeof(prog->tag), prog->tag);
-	seq_printf(m, "memlock:\t%llu\n", (u64)prog->pages << PAGE_SHIFT);
+	seq_printf(m, "prog_tag:\t%s\n", tag);
+	seq_printf(m, "memlock:\t%llu\n", (u64)prog->pages * PAGE_SIZE);
 	seq_printf(m, "prog_id:\t%u\n", prog->aux->id);
-	seq_printf(m, "run_time_ns:\t%llu\n", nsecs);
-	seq_printf(m, "run_cnt:\t%llu\n", runs);
-	seq_printf(m, "recursion_misses:\t%llu\n", misses);
+	seq_printf(m, "run_time_ns:\t%llu\n", stats.run_time_ns);
+	seq_printf(m, "run_cnt:\t%llu\n", stats.run_cnt);
+	seq_printf(m, "recursion_misses:\t%llu\n", stats.recursion_misses);
 	seq_printf(m, "verified_insns:\t%u\n", prog->aux->verified_insns);
 }
 
@@ -332,6 +340,56 @@ static int prog_check_attr(const union bpf_attr *attr, bool *gpl)
 	return 0;
 }
 
+/*
+ * The tag names a program by its instructions, as user space loaded
+ * them: the first 8 bytes of their SHA-1, with the fds and offsets of
+ * map references zeroed, as those change from one load to the next.
+ */
+static void prog_calc_tag(struct bpf_prog *prog)
+{
+	const u32 per_block = SHA1_BLOCK_SIZE / sizeof(struct bpf_insn);
+	u32 digest[SHA1_DIGEST_WORDS], ws[SHA1_WORKSPACE_WORDS];
+	struct bpf_insn block[SHA1_BLOCK_SIZE / sizeof(struct bpf_insn)];
+	__be32 out[SHA1_DIGEST_WORDS];
+	bool map_ref = false;
+	u8 *tail = (u8 *)block;
+	u32 i, n = 0;
+
+	sha1_init(digest);
+	for (i = 0; i < prog->len; i++) {
+		block[n] = prog->insnsi[i];
+		/* the second half of a map reference: zero its offset too */
+		if (map_ref) {
+			block[n].imm = 0;
+			map_ref = false;
+		} else if (block[n].code == (BPF_LD | BPF_IMM | BPF_DW) &&
+			   (block[n].src_reg == BPF_PSEUDO_MAP_FD ||
+			    block[n].src_reg == BPF_PSEUDO_MAP_VALUE)) {
+			block[n].imm = 0;
+			map_ref = true;
+		}
+		if (++n == per_block) {
+			sha1_transform(digest, (const char *)block, ws);
+			n = 0;
+		}
+	}
+	/* SHA-1's end: 0x80, zeroes, the length in bits, big-endian */
+	memset(tail + n * sizeof(*block), 0, SHA1_BLOCK_SIZE - n * sizeof(*block));
+	tail[n * sizeof(*block)] = 0x80;
+	if (n == per_block - 1) {
+		sha1_transform(digest, (const char *)block, ws);
+		memset(block, 0, sizeof(block));
+	}
+	put_unaligned_be64((u64)bpf_prog_insn_size(prog) * 8,
+			   tail + SHA1_BLOCK_SIZE - sizeof(u64));
+	sha1_transform(digest, (const char *)block, ws);
+
+	for (i = 0; i < SHA1_DIGEST_WORDS; i++)
+		out[i] = cpu_to_be32(digest[i]);
+	memcpy(prog->tag, out, sizeof(prog->tag));
+	memzero_explicit(ws, sizeof(ws));
+}
+
 int ebpf_prog_load(union bpf_attr *attr)
 {
 	const struct ebpf_prog_type *type;
@@ -362,9 +420,11 @@ int ebpf_prog_load(union bpf_attr *attr)
 	prog->gpl_compatible = gpl;
 	atomic64_set(&prog->aux->refcnt, 1);
 	prog->aux->load_time = ktime_get_boottime_ns();
+	prog->aux->user = get_current_user();
 	err = ebpf_obj_name_copy(prog->aux->name, attr->prog_name);
 	if (err)
 		goto out_free;
+	prog_calc_tag(prog);
 
 	err = ebpf_verify(&prog, type, attr);
 	if (err)
@@ -385,7 +445,7 @@ int ebpf_prog_load(union bpf_attr *attr)
 out_free:
 	prog_free_id(prog);
 	/* Nothing ever ran the program: no grace period is needed. */
-	prog_put_maps(prog);
+	prog_put_refs(prog);
 	bpf_prog_free(prog);
 	return err;
 }
@@ -408,4 +468,222 @@ int ebpf_prog_test_run(union bpf_attr *attr, union bpf_attr __user *uattr)
 		err = type->test_run(prog, attr, uattr);
 	ebpf_prog_put(prog);
 	return err;
+}
+
+int ebpf_prog_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr)
+{
+	return ebpf_id_next(&prog_idr, &prog_idr_lock, attr, uattr);
+}
+
+/*
+ * A 64-bit immediate load of the program as it runs, as user space may
+ * see it: a map or a map value address becomes the map's id (and the
+ * offset in the value) again; other kernel addresses only show to those
+ * allowed to see them (@raw).
+ */
+static void prog_dump_ldimm64(const struct bpf_prog *prog,
+			      struct bpf_insn *in, bool raw)
+{
+	u64 addr = (u32)in[0].imm | (u64)in[1].imm << 32;
+	const struct bpf_map *map;
+	u32 i, off;
+
+	for (i = 0; i < prog->aux->used_map_cnt; i++) {
+		map = prog->aux->used_maps[i];
+		if (addr == (unsigned long)map) {
+			in[0].src_reg = BPF_PSEUDO_MAP_FD;
+			in[1].imm = 0;
+		} else if (map->ops->map_direct_value_meta &&
+			   !map->ops->map_direct_value_meta(map, addr, &off)) {
+			in[0].src_reg = BPF_PSEUDO_MAP_VALUE;
+			in[1].imm = off;
+		} else {
+			continue;
+		}
+		in[0].imm = map->id;
+		return;
+	}
+	if (!raw && addr >= PAGE_OFFSET) {
+		in[0].imm = 0;
+		in[1].imm = 0;
+	}
+}
+
+/*
+ * The program as it runs (the "xlated" instructions), in upstream's
+ * notation: tail calls are the helper call again, helper calls keep
+ * their offset from __bpf_call_base only for those who may see kernel
+ * addresses.
+ */
+static struct bpf_insn *prog_dump_insns(const struct bpf_prog *prog, bool raw)
+{
+	struct bpf_insn *insns;
+	u32 i;
+
+	insns = kvmalloc(bpf_prog_insn_size(prog), GFP_USER);
+	if (!insns)
+		return NULL;
+	memcpy(insns, prog->insnsi, bpf_prog_insn_size(prog));
+	for (i = 0; i < prog->len; i++) {
+		struct bpf_insn *in = &insns[i];
+
+		if (in->code == (BPF_JMP | BPF_TAIL_CALL)) {
+			in->code = BPF_JMP | BPF_CALL;
+			in->imm = BPF_FUNC_tail_call;
+		} else if (in->code == (BPF_JMP | BPF_CALL) && !raw) {
+			in->imm = 0;
+		} else if (in->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+			   i + 1 < prog->len) {
+			prog_dump_ldimm64(prog, in, raw);
+			i++;
+		}
+	}
+	return insns;
+}
+
+/*
+ * The arrays of bpf_prog_info are in-out: user space says how many
+ * elements it has room for (*@count, at @uptr), the kernel how many
+ * there are (@n). Copies min of both from @src, @size bytes each.
+ */
+static int info_array(u32 *count, u64 uptr, const void *src, u32 n, u32 size)
+{
+	u32 room = *count;
+
+	*count = n;
+	if (!room || !n)
+		return 0;
+	if (copy_to_user(u64_to_user_ptr(uptr), src, min(room, n) * size))
+		return -EFAULT;
+	return 0;
+}
+
+/* The fields only those with CAP_BPF see, kernel addresses for @raw. */
+static int prog_get_info_code(const struct bpf_prog *prog,
+			      struct bpf_prog_info *info, bool raw)
+{
+	u64 ksym = (unsigned long)prog->bpf_func;
+	struct bpf_insn *insns;
+	u32 jited_len = prog->jited_len;
+	int err;
+
+	if (info->xlated_prog_len && prog->blinded && !raw) {
+		info->xlated_prog_len = bpf_prog_insn_size(prog);
+		info->xlated_prog_insns = 0;
+		return 0;
+	}
+	if (info->xlated_prog_len) {
+		insns = prog_dump_insns(prog, raw);
+		if (!insns)
+			return -ENOMEM;
+		err = info_array(&info->xlated_prog_len,
+				 info->xlated_prog_insns, insns,
+				 bpf_prog_insn_size(prog), 1);
+		kvfree(insns);
+		if (err)
+			return err;
+	} else {
+		info->xlated_prog_len = bpf_prog_insn_size(prog);
+	}
+
+	if (!raw) {
+		/* the sizes still, but no image and no addresses */
+		if (info->jited_prog_len && jited_len)
+			info->jited_prog_insns = 0;
+		if (info->nr_jited_ksyms)
+			info->jited_ksyms = 0;
+		if (info->nr_jited_func_lens)
+			info->jited_func_lens = 0;
+		info->jited_prog_len = jited_len;
+		info->nr_jited_ksyms = 1;
+		info->nr_jited_func_lens = 1;
+		return 0;
+	}
+	/* One function: one symbol, as upstream even when interpreted. */
+	err = info_array(&info->jited_prog_len, info->jited_prog_insns,
+			 prog->bpf_func, jited_len, 1);
+	if (!err)
+		err = info_array(&info->nr_jited_ksyms, info->jited_ksyms,
+				 &ksym, 1, sizeof(ksym));
+	if (!err)
+		err = info_array(&info->nr_jited_func_lens,
+				 info->jited_func_lens, &jited_len, 1,
+				 sizeof(jited_len));
+	return err;
+}
+
+int ebpf_prog_get_info(struct file *file, const union bpf_attr *attr,
+		       union bpf_attr __user *uattr)
+{
+	const struct bpf_prog *prog = file->private_data;
+	const struct bpf_prog_aux *aux;
+	struct bpf_prog_info info;
+	u32 i, len, id;
+	u32 __user *map_ids;
+	int err;
+
+	if (file->f_op != &prog_fops)
+		return -EINVAL;
+	aux = prog->aux;
+	err = ebpf_info_len(attr, offsetofend(struct bpf_prog_info,
+					      attach_btf_id),
+			    sizeof(info), &len);
+	if (err)
+		return err;
+	memset(&info, 0, sizeof(info));
+	if (copy_from_user(&info, u64_to_user_ptr(attr->info.info), len))
+		return -EFAULT;
+
+	info.type = prog->type;
+	info.id = aux->id;
+	memcpy(info.tag, prog->tag, sizeof(info.tag));
+	info.load_time = aux->load_time;
+	info.created_by_uid = from_kuid_munged(current_user_ns(),
+					       aux->user->uid);
+	info.gpl_compatible = prog->gpl_compatible;
+	memcpy(info.name, aux->name, sizeof(info.name));
+
+	map_ids = u64_to_user_ptr(info.map_ids);
+	for (i = 0; i < min(info.nr_map_ids, aux->used_map_cnt); i++) {
+		id = aux->used_maps[i]->id;
+		if (put_user(id, &map_ids[i]))
+			return -EFAULT;
+	}
+	info.nr_map_ids = aux->used_map_cnt;
+
+	/* No BTF here: no records, but their sizes must be the kernel's. */
+	if ((info.nr_func_info || info.func_info_rec_size) &&
+	    info.func_info_rec_size != sizeof(struct bpf_func_info))
+		return -EINVAL;
+	if ((info.nr_line_info || info.line_info_rec_size) &&
+	    info.line_info_rec_size != sizeof(struct bpf_line_info))
+		return -EINVAL;
+	if ((info.nr_jited_line_info || info.jited_line_info_rec_size) &&
+	    info.jited_line_info_rec_size != sizeof(u64))
+		return -EINVAL;
+	info.func_info_rec_size = sizeof(struct bpf_func_info);
+	info.line_info_rec_size = sizeof(struct bpf_line_info);
+	info.jited_line_info_rec_size = sizeof(u64);
+	info.nr_func_info = 0;
+	info.nr_line_info = 0;
+	info.nr_jited_line_info = 0;
+
+	prog_get_stats(prog, &info);
+	info.verified_insns = aux->verified_insns;
+
+	if (!bpf_capable()) {
+		info.jited_prog_len = 0;
+		info.xlated_prog_len = 0;
+		info.nr_jited_ksyms = 0;
+		info.nr_jited_func_lens = 0;
+	} else {
+		err = prog_get_info_code(prog, &info,
+					 bpf_dump_raw_ok(file->f_cred));
+		if (!err)
+			err = info_array(&info.nr_prog_tags, info.prog_tags,
+					 prog->tag, 1, BPF_TAG_SIZE);
+		if (err)
+			return err;
+	}
+	return ebpf_info_copy_out(attr, uattr, &info, len);
 }

@@ -58,6 +58,9 @@ static const struct ebpf_map_type * const map_types[] = {
 	[BPF_MAP_TYPE_PERCPU_ARRAY] = &ebpf_percpu_array_map,
 };
 
+static DEFINE_IDR(map_idr);
+static DEFINE_SPINLOCK(map_idr_lock);
+
 static const struct ebpf_map_type *map_type(const struct bpf_map *map)
 {
 	return map_types[map->map_type];
@@ -165,9 +168,61 @@ static void map_free_work(struct work_struct *work)
 	map_free(container_of(work, struct bpf_map, work));
 }
 
+/*
+ * Ids, of maps and of programs, for the commands that list objects and
+ * open them by id. The last reference may go in any context, so the
+ * locks are taken with interrupts off.
+ */
+int ebpf_id_alloc(struct idr *idr, spinlock_t *lock, void *obj)
+{
+	unsigned long flags;
+	int id;
+
+	idr_preload(GFP_KERNEL);
+	spin_lock_irqsave(lock, flags);
+	id = idr_alloc_cyclic(idr, obj, 1, INT_MAX, GFP_ATOMIC);
+	spin_unlock_irqrestore(lock, flags);
+	idr_preload_end();
+	return id;
+}
+
+void ebpf_id_free(struct idr *idr, spinlock_t *lock, u32 *id)
+{
+	unsigned long flags;
+
+	if (!*id)
+		return;
+	spin_lock_irqsave(lock, flags);
+	idr_remove(idr, *id);
+	spin_unlock_irqrestore(lock, flags);
+	*id = 0;
+}
+
+/* BPF_PROG_GET_NEXT_ID and BPF_MAP_GET_NEXT_ID: the first id past start_id. */
+int ebpf_id_next(struct idr *idr, spinlock_t *lock,
+		 const union bpf_attr *attr, union bpf_attr __user *uattr)
+{
+	unsigned long flags;
+	int next = attr->start_id + 1;
+	void *obj;
+
+	if (attr->start_id >= INT_MAX)
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	spin_lock_irqsave(lock, flags);
+	obj = idr_get_next(idr, &next);
+	spin_unlock_irqrestore(lock, flags);
+	if (!obj)
+		return -ENOENT;
+	return put_user(next, &uattr->next_id);
+}
+
 void map_put(struct bpf_map *map)
 {
 	if (atomic64_dec_and_test(&map->refcnt)) {
+		/* gone for BPF_MAP_GET_FD_BY_ID before it is freed */
+		ebpf_id_free(&map_idr, &map_idr_lock, &map->id);
 		INIT_WORK(&map->work, map_free_work);
 		schedule_work(&map->work);
 	}
@@ -202,11 +257,73 @@ static void map_show_fdinfo(struct seq_file *m, struct file *file)
 	seq_printf(m, "map_flags:\t%#x\n", map->map_flags);
 	seq_printf(m, "map_extra:\t%#llx\n", map->map_extra);
 	seq_printf(m, "memlock:\t%llu\n", memlock);
+	seq_printf(m, "map_id:\t%u\n", map->id);
+	seq_printf(m, "frozen:\t%u\n", READ_ONCE(map->frozen));
+}
+
+/*
+ * Mappings of a map's values. map->writecnt counts the mappings that
+ * may write (VM_MAYWRITE), as BPF_MAP_FREEZE must refuse while one
+ * exists; a mapping that starts read-only may never become writable.
+ */
+static void map_vma_open(struct vm_area_struct *vma)
+{
+	struct bpf_map *map = vma->vm_file->private_data;
+
+	if (vma->vm_flags & VM_MAYWRITE)
+		atomic64_inc(&map->writecnt);
+}
+
+static void map_vma_close(struct vm_area_struct *vma)
+{
+	struct bpf_map *map = vma->vm_file->private_data;
+
+	if (vma->vm_flags & VM_MAYWRITE)
+		atomic64_dec(&map->writecnt);
+}
+
+static const struct vm_operations_struct map_vm_ops = {
+	.open = map_vma_open,
+	.close = map_vma_close,
+};
+
+static int map_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct bpf_map *map = file->private_data;
+	bool writable = vma->vm_flags & VM_WRITE;
+	int err = 0;
+
+	if (!map->ops->map_mmap)
+		return -EBPF_UNSUPPORTED;
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	mutex_lock(&map->freeze_mutex);
+	/* Programs trust a read-only map never to change once frozen. */
+	if (writable && map->frozen)
+		err = -EPERM;
+	else if (writable && (map->map_flags & BPF_F_RDONLY_PROG))
+		err = -EACCES;
+	else if (writable)
+		atomic64_inc(&map->writecnt);
+	mutex_unlock(&map->freeze_mutex);
+	if (err)
+		return err;
+
+	vma->vm_ops = &map_vm_ops;
+	vma->vm_flags &= ~VM_MAYEXEC;
+	if (!writable)
+		vma->vm_flags &= ~VM_MAYWRITE;
+	err = map->ops->map_mmap(map, vma);
+	if (err && writable)
+		atomic64_dec(&map->writecnt);
+	return err;
 }
 
 static const struct file_operations map_fops = {
 	.release = map_release,
 	.show_fdinfo = map_show_fdinfo,
+	.mmap = map_mmap,
 };
 
 /*
@@ -222,7 +339,10 @@ static struct bpf_map *map_from_fd(struct fd *f, u32 ufd, fmode_t need)
 		fdput(*f);
 		return ERR_PTR(-EINVAL);
 	}
-	if ((f->file->f_mode & need) != need) {
+	/* A frozen map is read-only to user space from every fd. */
+	if ((f->file->f_mode & need) != need ||
+	    ((need & FMODE_WRITE) &&
+	     READ_ONCE(((struct bpf_map *)f->file->private_data)->frozen))) {
 		fdput(*f);
 		return ERR_PTR(-EPERM);
 	}
@@ -285,12 +405,21 @@ static int map_check_create_attr(const union bpf_attr *attr)
 	return 0;
 }
 
+/* The open mode of a new map fd: BPF_F_RDONLY and BPF_F_WRONLY choose. */
+static int map_file_flags(u32 flags)
+{
+	if (flags & BPF_F_RDONLY)
+		return O_RDONLY | O_CLOEXEC;
+	if (flags & BPF_F_WRONLY)
+		return O_WRONLY | O_CLOEXEC;
+	return O_RDWR | O_CLOEXEC;
+}
+
 static int map_create(union bpf_attr *attr)
 {
 	const struct bpf_map_ops *ops;
 	struct bpf_map *map;
 	char name[BPF_OBJ_NAME_LEN];
-	int f_flags = O_RDWR | O_CLOEXEC;
 	int err, fd;
 
 	err = map_check_create_attr(attr);
@@ -321,16 +450,155 @@ static int map_create(union bpf_attr *attr)
 	memcpy(map->name, name, sizeof(name));
 	atomic64_set(&map->refcnt, 1);
 	atomic64_set(&map->usercnt, 1);
+	mutex_init(&map->freeze_mutex);
 	map_memcg_save(map);
 
-	if (attr->map_flags & BPF_F_RDONLY)
-		f_flags = O_RDONLY | O_CLOEXEC;
-	else if (attr->map_flags & BPF_F_WRONLY)
-		f_flags = O_WRONLY | O_CLOEXEC;
-	fd = anon_inode_getfd("bpf-map", &map_fops, map, f_flags);
-	if (fd < 0)
+	err = ebpf_id_alloc(&map_idr, &map_idr_lock, map);
+	if (err < 0) {
 		map_free(map);
+		return err;
+	}
+	map->id = err;
+	fd = anon_inode_getfd("bpf-map", &map_fops, map,
+			      map_file_flags(attr->map_flags));
+	if (fd < 0) {
+		ebpf_id_free(&map_idr, &map_idr_lock, &map->id);
+		map_free(map);
+	}
 	return fd;
+}
+
+/*
+ * BPF_MAP_FREEZE: from now on user space may only read the map. Only
+ * programs may still write it, unless it is BPF_F_RDONLY_PROG too: then
+ * its contents are constants, which the verifier may rely on.
+ */
+static int map_freeze(union bpf_attr *attr)
+{
+	struct bpf_map *map;
+	struct fd f;
+	int err = 0;
+
+	map = map_from_fd(&f, attr->map_fd, 0);
+	if (IS_ERR(map))
+		return PTR_ERR(map);
+	mutex_lock(&map->freeze_mutex);
+	if (atomic64_read(&map->writecnt) || map->frozen)
+		err = -EBUSY;
+	else if (!bpf_capable())
+		err = -EPERM;
+	else
+		WRITE_ONCE(map->frozen, true);
+	mutex_unlock(&map->freeze_mutex);
+	fdput(f);
+	return err;
+}
+
+/* BPF_MAP_GET_FD_BY_ID: a new fd, with open_flags' access, of a live map. */
+static int map_get_fd_by_id(union bpf_attr *attr)
+{
+	unsigned long flags;
+	struct bpf_map *map;
+	int fd;
+
+	if (attr->open_flags & ~(BPF_F_RDONLY | BPF_F_WRONLY) ||
+	    attr->open_flags == (BPF_F_RDONLY | BPF_F_WRONLY))
+		return -EINVAL;
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+
+	spin_lock_irqsave(&map_idr_lock, flags);
+	map = idr_find(&map_idr, attr->map_id);
+	if (map && atomic64_inc_not_zero(&map->refcnt))
+		atomic64_inc(&map->usercnt);
+	else
+		map = NULL;
+	spin_unlock_irqrestore(&map_idr_lock, flags);
+	if (!map)
+		return -ENOENT;
+
+	fd = anon_inode_getfd("bpf-map", &map_fops, map,
+			      map_file_flags(attr->open_flags));
+	if (fd < 0) {
+		atomic64_dec(&map->usercnt);
+		map_put(map);
+	}
+	return fd;
+}
+
+static int map_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr)
+{
+	return ebpf_id_next(&map_idr, &map_idr_lock, attr, uattr);
+}
+
+/*
+ * BPF_OBJ_GET_INFO_BY_FD, for every kind of object: user space may know
+ * a longer struct than this kernel (the @known bytes of it) if the rest
+ * is zero, and gets back at most *@len bytes, what it asked for or the
+ * kernel's @size.
+ */
+int ebpf_info_len(const union bpf_attr *attr, u32 known, u32 size, u32 *len)
+{
+	void __user *uinfo = u64_to_user_ptr(attr->info.info);
+	u32 ulen = attr->info.info_len;
+	int zero;
+
+	if (ulen > PAGE_SIZE)
+		return -E2BIG;
+	if (ulen > known) {
+		zero = check_zeroed_user(uinfo + known, ulen - known);
+		if (zero <= 0)
+			return zero ?: -E2BIG;
+	}
+	*len = min(ulen, size);
+	return 0;
+}
+
+int ebpf_info_copy_out(const union bpf_attr *attr,
+		       union bpf_attr __user *uattr, const void *info, u32 len)
+{
+	if (copy_to_user(u64_to_user_ptr(attr->info.info), info, len) ||
+	    put_user(len, &uattr->info.info_len))
+		return -EFAULT;
+	return 0;
+}
+
+static int map_get_info(struct bpf_map *map, const union bpf_attr *attr,
+			union bpf_attr __user *uattr)
+{
+	struct bpf_map_info info;
+	u32 len;
+	int err;
+
+	err = ebpf_info_len(attr, sizeof(info), sizeof(info), &len);
+	if (err)
+		return err;
+	memset(&info, 0, sizeof(info));
+	info.type = map->map_type;
+	info.id = map->id;
+	info.key_size = map->key_size;
+	info.value_size = map->value_size;
+	info.max_entries = map->max_entries;
+	info.map_flags = map->map_flags;
+	info.map_extra = map->map_extra;
+	memcpy(info.name, map->name, sizeof(info.name));
+	return ebpf_info_copy_out(attr, uattr, &info, len);
+}
+
+static int obj_get_info_by_fd(union bpf_attr *attr,
+			      union bpf_attr __user *uattr)
+{
+	struct fd f = fdget(attr->info.bpf_fd);
+	int err;
+
+	if (!f.file)
+		return -EBADFD;
+	if (f.file->f_op == &map_fops)
+		err = map_get_info(f.file->private_data, attr, uattr);
+	else
+		err = ebpf_prog_get_info(f.file, attr, uattr);
+	fdput(f);
+	return err;
 }
 
 /*
@@ -523,7 +791,14 @@ static const struct bpf_command commands[] = {
 	COMMAND(BPF_PROG_LOAD, ebpf_prog_load, core_relo_rec_size, true),
 	COMMAND_OUT(BPF_PROG_TEST_RUN, ebpf_prog_test_run, test.batch_size,
 		    false),
+	COMMAND_OUT(BPF_PROG_GET_NEXT_ID, ebpf_prog_get_next_id, next_id,
+		    false),
+	COMMAND_OUT(BPF_MAP_GET_NEXT_ID, map_get_next_id, next_id, false),
 	COMMAND(BPF_PROG_GET_FD_BY_ID, ebpf_prog_get_fd_by_id, prog_id, false),
+	COMMAND(BPF_MAP_GET_FD_BY_ID, map_get_fd_by_id, open_flags, false),
+	COMMAND_OUT(BPF_OBJ_GET_INFO_BY_FD, obj_get_info_by_fd, info.info,
+		    false),
+	COMMAND(BPF_MAP_FREEZE, map_freeze, map_fd, false),
 };
 
 SYSCALL_DEFINE3(bpf, int, cmd, union bpf_attr __user *, uattr,

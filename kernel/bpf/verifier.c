@@ -247,6 +247,34 @@ static int use_map(struct env *env, u32 i)
 	return 0;
 }
 
+/*
+ * A map value's address (global data): the value of a one-element
+ * array, at the offset in the upper half. It is a map value pointer.
+ */
+static int use_map_value(struct env *env, u32 i)
+{
+	const struct bpf_map *map;
+	u32 off = env->insns[i + 1].imm;
+	u64 addr;
+	int err;
+
+	err = use_map(env, i);
+	if (err)
+		return err;
+	map = env->maps[env->info[i].map];
+	if (!map->ops->map_direct_value_addr)
+		return reject(env, -EINVAL,
+			      "map %s has no value to address directly",
+			      map->name);
+	err = map->ops->map_direct_value_addr(map, &addr, off);
+	if (err)
+		return reject(env, err,
+			      "no value at offset %u of map %s (value_size %u, max_entries %u)",
+			      off, map->name, map->value_size,
+			      map->max_entries);
+	return 0;
+}
+
 static int check_ldimm64(struct env *env, u32 i)
 {
 	const struct bpf_insn *in = &env->insns[i];
@@ -263,6 +291,7 @@ static int check_ldimm64(struct env *env, u32 i)
 				      "map reference with a nonzero upper half");
 		return use_map(env, i);
 	case BPF_PSEUDO_MAP_VALUE:
+		return use_map_value(env, i);
 	case BPF_PSEUDO_MAP_IDX:
 	case BPF_PSEUDO_MAP_IDX_VALUE:
 	case BPF_PSEUDO_BTF_ID:
@@ -1129,9 +1158,43 @@ static int stack_access(struct env *env, struct mem_access *m,
 	return stack_write(env, lo, m->size, m->val, zero);
 }
 
+/*
+ * A frozen map that programs may only read, with no writable mapping,
+ * never changes again (user space's .rodata): a load of @size bytes at
+ * a known offset of its value is a constant, and the paths a constant
+ * rules out are never explored. Returns false if the value is not.
+ */
+static bool value_constant(const struct bpf_map *map, s64 off, int size,
+			   u64 *val)
+{
+	u64 addr;
+
+	if (!(map->map_flags & BPF_F_RDONLY_PROG) || !READ_ONCE(map->frozen) ||
+	    atomic64_read(&map->writecnt) || !map->ops->map_direct_value_addr ||
+	    map->ops->map_direct_value_addr(map, &addr, off))
+		return false;
+	addr += off;
+	switch (size) {
+	case 1:
+		*val = *(u8 *)(unsigned long)addr;
+		return true;
+	case 2:
+		*val = *(u16 *)(unsigned long)addr;
+		return true;
+	case 4:
+		*val = *(u32 *)(unsigned long)addr;
+		return true;
+	case 8:
+		*val = *(u64 *)(unsigned long)addr;
+		return true;
+	}
+	return false;
+}
+
 static int value_access(struct env *env, struct mem_access *m,
 			const struct reg *base)
 {
+	u64 val;
 	const struct bpf_map *map = base->map;
 	s64 lo = base->v.smin + m->off, hi = base->v.smax + m->off;
 
@@ -1169,7 +1232,10 @@ static int value_access(struct env *env, struct mem_access *m,
 			      m->size, lo, hi, map->value_size);
 	if (m->type == BPF_WRITE && m->val && is_ptr(m->val) && !env->leaks_ok)
 		return reject(env, -EACCES, "a pointer would leak into a map");
-	if (m->dst)
+	if (m->dst && m->type == BPF_READ && !m->atomic &&
+	    vals_is_const(&base->v) && value_constant(map, lo, m->size, &val))
+		reg_scalar(m->dst, vals_const(val));
+	else if (m->dst)
 		reg_scalar(m->dst, vals_of_size(m->size));
 	return 0;
 }
@@ -2118,12 +2184,17 @@ static int do_ld(struct env *env, const struct bpf_insn *in)
 		err = check_write(env, in->dst_reg);
 		if (err)
 			return err;
-		if (in->src_reg == BPF_PSEUDO_MAP_FD)
+		if (in->src_reg == BPF_PSEUDO_MAP_FD) {
 			reg_pointer(d, K_MAP,
 				    env->maps[env->info[env->insn].map]);
-		else
+		} else if (in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+			reg_pointer(d, K_VALUE,
+				    env->maps[env->info[env->insn].map]);
+			d->v = vals_const((u32)in[1].imm);
+		} else {
 			reg_scalar(d, vals_const((u64)(u32)in[1].imm << 32 |
 						 (u32)in->imm));
+		}
 		env->insn += 2;
 		return 0;
 	}
@@ -2735,9 +2806,17 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 	if (is_ldimm64(in)) {
 		out[0] = in[0];
 		out[1] = in[1];
-		if (in->src_reg == BPF_PSEUDO_MAP_FD) {
-			u64 addr = (unsigned long)env->maps[info->map];
+		if (in->src_reg == BPF_PSEUDO_MAP_FD ||
+		    in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+			const struct bpf_map *map = env->maps[info->map];
+			u64 addr = (unsigned long)map;
 
+			/* checked by use_map_value(): it succeeds */
+			if (in->src_reg == BPF_PSEUDO_MAP_VALUE) {
+				map->ops->map_direct_value_addr(map, &addr,
+								in[1].imm);
+				addr += (u32)in[1].imm;
+			}
 			out[0].src_reg = 0;
 			out[0].imm = (u32)addr;
 			out[1].imm = addr >> 32;

@@ -162,6 +162,9 @@ void insn_str(const struct env *env, u32 i, char *buf, size_t n)
 		else if (in->src_reg == BPF_PSEUDO_MAP_FD)
 			snprintf(buf, n, "r%d = map[fd %d]", in->dst_reg,
 				 in->imm);
+		else if (in->src_reg == BPF_PSEUDO_MAP_VALUE && i + 1 < env->len)
+			snprintf(buf, n, "r%d = map[fd %d] value + %u",
+				 in->dst_reg, in->imm, in[1].imm);
 		else if (i + 1 < env->len)
 			snprintf(buf, n, "r%d = %#llx ll", in->dst_reg,
 				 (u64)(u32)in[1].imm << 32 | (u32)in->imm);
