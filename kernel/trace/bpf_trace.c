@@ -172,58 +172,60 @@ out:
 void perf_event_detach_bpf_prog(struct perf_event *event)
 {
 	struct bpf_prog_array *old, *progs = NULL;
+	struct bpf_prog *prog;
 	u32 n, i, j;
 
 	mutex_lock(&attach_lock);
-	if (!event->prog)
-		goto out;
+	prog = event->prog;
 	old = event_progs(event->tp_event);
 	n = progs_count(old);
-	if (n > 1) {
+	if (prog && n > 1) {
 		/* Small, and a detach that fails would leave a dangling program. */
 		progs = kzalloc(struct_size(progs, items, n),
 				GFP_KERNEL | __GFP_NOFAIL);
 		for (i = 0, j = 0; i < n; i++)
-			if (old->items[i].prog != event->prog)
+			if (old->items[i].prog != prog)
 				progs->items[j++] = old->items[i];
 	}
-	event_progs_replace(event, progs);
-	/* Freed after a grace period: no run can still be using it. */
-	bpf_prog_put(event->prog);
-	event->prog = NULL;
-out:
+	if (prog) {
+		event_progs_replace(event, progs);
+		event->prog = NULL;
+		/* Freed after a grace period: no run can still be using it. */
+		bpf_prog_put(prog);
+	}
 	mutex_unlock(&attach_lock);
 }
 
 /* PERF_EVENT_IOC_QUERY_BPF: the ids of the trace event's programs. */
 int perf_event_query_prog_array(struct perf_event *event, void __user *info)
 {
-	struct perf_event_query_bpf __user *uquery = info;
-	struct perf_event_query_bpf query;
+	struct perf_event_query_bpf __user *user = info;
 	u32 ids[MAX_EVENT_PROGS] = {};
 	struct bpf_prog_array *progs;
-	u32 n;
+	u32 want, n;
 	int err;
 
 	if (!perfmon_capable())
 		return -EPERM;
 	if (event->attr.type != PERF_TYPE_TRACEPOINT)
 		return -EINVAL;
-	if (copy_from_user(&query, uquery, sizeof(query)))
+	/* the whole header must be readable, as upstream copies it */
+	if (copy_from_user(&want, &user->ids_len, sizeof(want)) ||
+	    !access_ok(user, sizeof(*user)))
 		return -EFAULT;
-	if (query.ids_len > MAX_EVENT_PROGS)
+	if (want > MAX_EVENT_PROGS)
 		return -E2BIG;
 
 	mutex_lock(&attach_lock);
 	progs = event_progs(event->tp_event);
 	for (n = 0; progs && progs->items[n].prog; n++)
-		if (n < query.ids_len)
+		if (n < want)
 			ids[n] = ebpf_prog_id(progs->items[n].prog);
 	mutex_unlock(&attach_lock);
 
-	err = query.ids_len && n > query.ids_len ? -ENOSPC : 0;
-	if (put_user(n, &uquery->prog_cnt) ||
-	    copy_to_user(uquery->ids, ids, query.ids_len * sizeof(ids[0])))
+	err = want && n > want ? -ENOSPC : 0;
+	if (put_user(n, &user->prog_cnt) ||
+	    copy_to_user(user->ids, ids, want * sizeof(ids[0])))
 		return -EFAULT;
 	return err;
 }
