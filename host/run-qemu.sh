@@ -3,7 +3,11 @@
 # the run. Needs no terminal and no standard input except in shell mode.
 #
 # usage: run-qemu.sh --kernel ours|reference --mode test|demo|shell
-#                    [--timeout SECONDS] [-- SUITE [FILTER]]
+#                    [--timeout SECONDS] [--env NAME=VALUE]...
+#                    [-- SUITE [FILTER]]
+#
+# --env puts NAME=VALUE in the environment of the guest's init, and so
+# of every suite (the kernel hands such command line words to init).
 #
 # In test mode the run fails if a case printed "not ok", if the console
 # shows an oops, BUG, WARNING, panic or KASAN report, if the guest never
@@ -12,12 +16,13 @@
 set -u
 here=$(dirname "$(readlink -f "$0")")
 b=$(dirname "$here")/build
-kernel=ours mode=test limit=900
+kernel=ours mode=test limit=900 env=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
 	--mode) mode=$2; shift 2 ;;
 	--timeout) limit=$2; shift 2 ;;
+	--env) env="$env $2"; shift 2 ;;
 	--) shift; break ;;
 	*) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -33,7 +38,7 @@ for f in "$image" "$initrd"; do
 done
 
 log=$b/$mode-$kernel.log
-cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic -- $mode $*"
+cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic$env -- $mode $*"
 qemu=(qemu-system-x86_64 -nodefaults -no-user-config -machine pc -cpu max
       -smp 2 -m 1G -kernel "$image" -initrd "$initrd" -append "$cmdline"
       -display none -no-reboot)
