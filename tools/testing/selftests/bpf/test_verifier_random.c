@@ -16,8 +16,9 @@
  * run. A program array proves the two differ in being JIT-compiled: it
  * refuses to mix them. Programs that differ only because they leak an
  * address (a stack pointer differs between the runtimes) are told apart
- * by loading them without CAP_PERFMON, where the verifier refuses leaks. With JIT_SEEDS=first:count the batches of those
- * seeds are run instead of the cases (the long differential run).
+ * by loading them without CAP_PERFMON, where the verifier refuses leaks.
+ * With JIT_SEEDS=first:count the batches of those seeds are run instead
+ * of the cases (the long differential run).
  *
  * To compare kernels: with VERDICTS=1 in the environment every verdict
  * is printed ("V seed number errno"); with PROG=seed:number one program
