@@ -647,6 +647,25 @@ static int long_differential(const char *seeds)
 	return failed || compared + leaking != jit_accepted;
 }
 
+/*
+ * More batches where the kernel has a JIT, so that make test compares
+ * a few thousand programs on both runtimes (seeds 9 to 32).
+ */
+static void jit_batches(void)
+{
+	int n;
+
+	if (set_jit(1) < 0) {
+		tap_skip_reason = "this kernel has no JIT";
+		return;
+	}
+	for (n = 9; n <= 32; n++)
+		batch(0x9e3779b97f4a7c15ULL * n);
+	printf("# %llu programs compared JIT-compiled and interpreted, "
+	       "%llu more differ by the addresses they leak\n",
+	       compared, leaking);
+}
+
 static const struct tap_case cases[] = {
 	TAP_CASE(batch_1), TAP_CASE(batch_2), TAP_CASE(batch_3),
 	TAP_CASE(batch_4), TAP_CASE(batch_5), TAP_CASE(batch_6),
@@ -655,6 +674,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(unpriv_batch_3), TAP_CASE(unpriv_batch_4),
 	TAP_CASE(unpriv_batch_5), TAP_CASE(unpriv_batch_6),
 	TAP_CASE(unpriv_batch_7), TAP_CASE(unpriv_batch_8),
+	TAP_CASE(jit_batches),
 	{}
 };
 
