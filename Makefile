@@ -9,6 +9,8 @@
 #   make reference      build upstream's own BPF stack from the same base
 #   make test KERNEL=reference   run the guest tests on the reference
 #   make bench          benchmarks, ours against the reference kernel
+#   make jit-differential  JIT against interpreter on random programs,
+#                       SEEDS=first:count batches (the long run)
 #   make series         export the series as git format-patches and
 #                       check that they apply with git am
 #   make check          checkpatch --strict and sparse on our files
@@ -55,7 +57,7 @@ KMAKE = $(MAKE) -s -C $(1) O=$(2) ARCH=x86_64 -j$(JOBS) \
 
 .PHONY: all deps base kernel guest initramfs test demo shell reference bench \
 	reference-kernel series check clean guest-bins kernel-locked reference-locked \
-	vals-test fuzz differential
+	vals-test fuzz differential jit-differential
 .DEFAULT_GOAL := all
 
 all: kernel guest initramfs
@@ -255,6 +257,17 @@ $(B)/host-tools/oob_search: tools/testing/selftests/bpf/oob_search.c $(GUEST_DEP
 	@echo "  HOSTCC  $@"
 	@gcc -O2 -Wall -Wextra -Wno-unused-parameter -isystem $(USR)/include \
 		-I$(REPO)/tools/lib/ebpf -o $@ $<
+
+# The JIT's long differential run: every program test_verifier_random
+# gets accepted in batches SEEDS=first:count (400 programs a batch) runs
+# JIT-compiled and interpreted and must give the same. Seeds of make
+# test's batches are 1 to 32.
+SEEDS ?= 33:600
+DIFF_TIMEOUT ?= 10800
+jit-differential: all
+	@$(HOST)/run-qemu.sh --kernel ours --mode test --timeout $(DIFF_TIMEOUT) \
+		--env SUITE_TIMEOUT=$(DIFF_TIMEOUT) --env JIT_SEEDS=$(SEEDS) \
+		-- test_verifier_random
 
 series: base
 	@$(HOST)/make-series.sh $(REPO) $(BASE) $(B)/series

@@ -62,6 +62,27 @@ def main(folder, pairs):
               f' {len(ratios)} ratios)')
     if missing:
         print(f'not on both kernels in every pair: {" ".join(missing)}')
+    speedups(runs)
+
+
+def speedups(runs):
+    """Within each boot of one kernel: interpreter time over JIT time.
+
+    A workload "jit_G/N" is the JIT's run of workload "G/N" (the same
+    test on the interpreter, same boot).
+    """
+    for k, kernel in enumerate(('reference', 'ours')):
+        ratios = []
+        for run in runs:
+            values = run[k]
+            for n, (v, _) in values.items():
+                if n.startswith('jit_') and n[4:] in values and v > 0:
+                    ratios.append(values[n[4:]][0] / v)
+        if ratios:
+            print(f'{kernel}: interpreter / JIT per test: median'
+                  f' {statistics.median(ratios):.2f}x'
+                  f' (p10 {quantile(ratios, 0.1):.2f}, p90 {quantile(ratios, 0.9):.2f},'
+                  f' {len(ratios)} ratios)')
 
 
 if __name__ == '__main__':

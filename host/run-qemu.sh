@@ -4,7 +4,11 @@
 #
 # usage: run-qemu.sh --kernel ours|ours-debug|reference
 #                    --mode test|demo|shell|fuzz|verdicts
-#                    [--timeout SECONDS] [-- ARGUMENTS OF THE MODE]
+#                    [--timeout SECONDS] [--env NAME=VALUE]...
+#                    [-- ARGUMENTS OF THE MODE]
+#
+# --env puts NAME=VALUE in the environment of the guest's init, and so
+# of every suite (the kernel hands such command line words to init).
 #
 # In test mode (and the fuzz and verdicts modes, judged alike) the run
 # fails if a case printed "not ok", if the console shows an oops, BUG,
@@ -14,12 +18,13 @@
 set -u
 here=$(dirname "$(readlink -f "$0")")
 b=$(dirname "$here")/build
-kernel=ours mode=test limit=900
+kernel=ours mode=test limit=900 env=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) kernel=$2; shift 2 ;;
 	--mode) mode=$2; shift 2 ;;
 	--timeout) limit=$2; shift 2 ;;
+	--env) env="$env $2"; shift 2 ;;
 	--) shift; break ;;
 	*) echo "run-qemu: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -38,7 +43,7 @@ done
 log=$b/$mode-$kernel.log
 # no_timer_check: on a loaded host TCG can miss the IO-APIC timer check
 # at boot ("IO-APIC + timer doesn't work"), a panic before init.
-cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic no_timer_check"
+cmdline="console=ttyS0 loglevel=5 panic=-1 oops=panic no_timer_check$env"
 # The guest's time limit per suite; the detectors of the debug build
 # slow everything down several times.
 [ "$kernel" != ours-debug ] || cmdline="$cmdline SUITE_TIMEOUT=1800"

@@ -10,6 +10,16 @@
  * The kernel must not oops on any of them (the runner watches the
  * console). A failing case names its seed and program number.
  *
+ * Where the kernel has a JIT, every accepted program is also loaded a
+ * second time with net.core.bpf_jit_enable=0 and the two are compared
+ * on the same inputs: same return value, same map contents after the
+ * run. A program array proves the two differ in being JIT-compiled: it
+ * refuses to mix them. Programs that differ only because they leak an
+ * address (a stack pointer differs between the runtimes) are told apart
+ * by loading them without CAP_PERFMON, where the verifier refuses leaks.
+ * With JIT_SEEDS=first:count the batches of those seeds are run instead
+ * of the cases (the long differential run).
+ *
  * To compare kernels: with VERDICTS=1 in the environment every verdict
  * is printed ("V seed number errno"); with PROG=seed:number one program
  * is printed with its verifier log (several: seed:number,seed:number),
@@ -62,7 +72,12 @@ static void show(uint64_t seed, int number, bool extended)
 	       log_buf);
 }
 
-static int run(int fd, uint32_t *retval)
+/* The map's three values, as a run leaves them. */
+struct map_snapshot {
+	uint64_t value[3][6];
+};
+
+static int run_snapshot(int fd, uint32_t *retval, struct map_snapshot *snap)
 {
 	uint8_t data[64];
 	uint64_t zero[6] = {};
@@ -74,7 +89,122 @@ static int run(int fd, uint32_t *retval)
 			return -1;
 	for (i = 0; i < sizeof(data); i++)
 		data[i] = i < 14 ? 0 : i * 7;
-	return ebpf_prog_test_run(fd, data, sizeof(data), retval, NULL, 1);
+	if (ebpf_prog_test_run(fd, data, sizeof(data), retval, NULL, 1))
+		return -1;
+	for (key = 0; snap && key < 3; key++)
+		if (ebpf_map_lookup(map_fd, &key, snap->value[key]))
+			return -1;
+	return 0;
+}
+
+static int run(int fd, uint32_t *retval)
+{
+	return run_snapshot(fd, retval, NULL);
+}
+
+#define JIT_SYSCTL "/proc/sys/net/core/bpf_jit_enable"
+
+/* Set net.core.bpf_jit_enable, return its old value; -1: no JIT. */
+static int set_jit(int on)
+{
+	FILE *f = fopen(JIT_SYSCTL, "r+");
+	int old = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &old) != 1)
+		old = -1;
+	rewind(f);
+	fprintf(f, "%d\n", on);
+	fclose(f);
+	return old;
+}
+
+static unsigned long long compared, jit_accepted, leaking;
+
+/*
+ * Whether the program also loads without CAP_PERFMON and CAP_SYS_ADMIN
+ * (CAP_BPF kept): the verifier then refuses a program that returns a
+ * pointer or stores one in a map, whose value is an address of the
+ * interpreter's stack or of the JIT's frame and so differs.
+ */
+static bool loads_without_leaks(struct rprog *g)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		if (syscall(SYS_capget, &hdr, data))
+			_exit(2);
+		data[0].effective &= ~(1U << CAP_SYS_ADMIN);
+		data[1].effective &= ~(1U << (38 /* PERFMON */ - 32));
+		if (syscall(SYS_capset, &hdr, data))
+			_exit(2);
+		_exit(ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, g->insns,
+				     g->n, NULL, 0) < 0);
+	}
+	return pid > 0 && waitpid(pid, &status, 0) == pid &&
+	       WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/*
+ * Load the program again for the interpreter, run both copies on the
+ * same inputs and compare. @fd was loaded with the JIT on.
+ */
+static void differential(uint64_t seed, int i, struct rprog *g, int fd)
+{
+	struct map_snapshot jit_map, int_map;
+	uint32_t jit_ret, int_ret, slot;
+	int int_fd, array;
+
+	set_jit(0);
+	int_fd = ebpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, g->insns, g->n,
+				NULL, 0);
+	set_jit(1);
+	if (int_fd < 0) {
+		tap_fail("seed %llu program %d: refused for the interpreter: %s",
+			 (unsigned long long)seed, i, strerror(errno));
+		return;
+	}
+	/* a program array takes either JIT'd programs or the others */
+	array = ebpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, 4, 4, 2, 0);
+	slot = 0;
+	if (array < 0 || ebpf_map_update(array, &slot, &int_fd, 0)) {
+		tap_fail("seed %llu program %d: program array: %s",
+			 (unsigned long long)seed, i, strerror(errno));
+	} else {
+		slot = 1;
+		if (!ebpf_map_update(array, &slot, &fd, 0) || errno != EINVAL)
+			tap_fail("seed %llu program %d: not JIT-compiled",
+				 (unsigned long long)seed, i);
+	}
+	if (array >= 0)
+		close(array);
+	if (run_snapshot(fd, &jit_ret, &jit_map) ||
+	    run_snapshot(int_fd, &int_ret, &int_map)) {
+		tap_fail("seed %llu program %d: run failed: %s",
+			 (unsigned long long)seed, i, strerror(errno));
+	} else if ((jit_ret != int_ret ||
+		    memcmp(&jit_map, &int_map, sizeof(jit_map))) &&
+		   !loads_without_leaks(g)) {
+		leaking++;
+		close(int_fd);
+		return;
+	} else if (jit_ret != int_ret) {
+		tap_fail("seed %llu program %d: JIT returned %u, interpreter %u",
+			 (unsigned long long)seed, i, jit_ret, int_ret);
+	} else if (memcmp(&jit_map, &int_map, sizeof(jit_map))) {
+		tap_fail("seed %llu program %d: JIT and interpreter leave different maps",
+			 (unsigned long long)seed, i);
+	}
+	compared++;
+	close(int_fd);
 }
 
 static void batch(uint64_t seed)
@@ -82,6 +212,7 @@ static void batch(uint64_t seed)
 	struct rprog g;
 	int i, k, fd, accepted = 0;
 	uint32_t first, again;
+	int jit = set_jit(1);
 
 	start(&g, seed, false);
 	for (i = 0; i < PROGS; i++) {
@@ -108,10 +239,16 @@ static void batch(uint64_t seed)
 					 (unsigned long long)seed, i, first,
 					 again);
 		}
+		if (jit >= 0)
+			differential(seed, i, &g, fd);
 		close(fd);
 	}
-	printf("# seed %llu: %d of %d programs accepted\n",
-	       (unsigned long long)seed, accepted, PROGS);
+	if (jit >= 0)
+		set_jit(jit);
+	jit_accepted += jit >= 0 ? accepted : 0;
+	printf("# seed %llu: %d of %d programs accepted%s\n",
+	       (unsigned long long)seed, accepted, PROGS,
+	       jit >= 0 ? ", each run JIT-compiled and interpreted" : "");
 	if (!accepted)
 		tap_fail("no program was accepted");
 }
@@ -232,6 +369,56 @@ UNPRIV_BATCH(6)
 UNPRIV_BATCH(7)
 UNPRIV_BATCH(8)
 
+/*
+ * JIT_SEEDS=first:count: batches first to first + count - 1, each one
+ * TAP line, then a line with the number of programs compared.
+ */
+static int long_differential(const char *seeds)
+{
+	unsigned long long first, count, n;
+	int failed = 0;
+
+	if (sscanf(seeds, "%llu:%llu", &first, &count) != 2) {
+		printf("not ok 1 JIT_SEEDS is not first:count\n");
+		return 1;
+	}
+	if (set_jit(1) < 0) {
+		printf("ok 1 differential # SKIP this kernel has no JIT\n");
+		return 0;
+	}
+	for (n = 0; n < count; n++) {
+		tap_begin();
+		batch(0x9e3779b97f4a7c15ULL * (first + n));
+		failed += tap_end(n + 1, "differential batch");
+	}
+	printf("# %llu programs run JIT-compiled and interpreted, seeds %llu to %llu; "
+	       "%llu more differ by the addresses they leak\n",
+	       compared, first, first + count - 1, leaking);
+	if (compared + leaking != jit_accepted)
+		printf("not ok %llu compared all accepted programs\n", n + 1);
+	printf("1..%llu\n", n + (compared + leaking != jit_accepted));
+	return failed || compared + leaking != jit_accepted;
+}
+
+/*
+ * More batches where the kernel has a JIT, so that make test compares
+ * a few thousand programs on both runtimes (seeds 9 to 32).
+ */
+static void jit_batches(void)
+{
+	int n;
+
+	if (set_jit(1) < 0) {
+		tap_skip_reason = "this kernel has no JIT";
+		return;
+	}
+	for (n = 9; n <= 32; n++)
+		batch(0x9e3779b97f4a7c15ULL * n);
+	printf("# %llu programs compared JIT-compiled and interpreted, "
+	       "%llu more differ by the addresses they leak\n",
+	       compared, leaking);
+}
+
 static const struct tap_case cases[] = {
 	TAP_CASE(batch_1), TAP_CASE(batch_2), TAP_CASE(batch_3),
 	TAP_CASE(batch_4), TAP_CASE(batch_5), TAP_CASE(batch_6),
@@ -240,6 +427,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(unpriv_batch_3), TAP_CASE(unpriv_batch_4),
 	TAP_CASE(unpriv_batch_5), TAP_CASE(unpriv_batch_6),
 	TAP_CASE(unpriv_batch_7), TAP_CASE(unpriv_batch_8),
+	TAP_CASE(jit_batches),
 	{}
 };
 
@@ -335,5 +523,7 @@ int main(int argc, char **argv)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 		return verdicts(atoi(argv[2]), strtoull(argv[3], NULL, 10));
 	}
+	if (getenv("JIT_SEEDS"))
+		return long_differential(getenv("JIT_SEEDS"));
 	return tap_run(cases, argc, argv);
 }

@@ -1,0 +1,1135 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The x86-64 JIT: translates a verified, rewritten eBPF program into
+ * native code that the runtime calls as prog->bpf_func(ctx, insnsi).
+ *
+ * Every BPF register lives in one x86 register for the whole program
+ * (jit_reg[] below), chosen so that a helper call needs no shuffling:
+ * r1-r5 are the C argument registers, r0 the return register, r6-r9 and
+ * the frame pointer callee-saved ones. r9, r11 and r12 are the JIT's own
+ * scratch registers.
+ *
+ * Each instruction is emitted into a small buffer by emit_* helpers that
+ * know one x86 encoding each. A pass emits the whole program and records
+ * where every instruction starts. Jumps are sized from the previous
+ * pass's addresses, starting from an overestimate, so every jump can only
+ * shrink from one pass to the next; once a pass gives the same size as
+ * the one before, every address is final, and one more pass writes the
+ * image. The image is written while it is writable and not executable,
+ * then made read-only and only then executable.
+ *
+ * The frame, from the return address down: the caller's rbp (rbp points
+ * at it, so frame-pointer unwinding works), the program's stack (r10 is
+ * rbp itself), the callee-saved registers, and the tail call count.
+ * A tail call unwinds the frame down to rbp and jumps into the target
+ * past the instructions that set up rbp and zero the count, carrying the
+ * count in r9. Documentation/bpf/jit.rst has the details.
+ *
+ * Semantics are the interpreter's (kernel/bpf/core.c), even where the
+ * verifier would have ruled a case out: division by zero, shift counts,
+ * 32-bit results zero-extended, a failed tail call keeping r0-r5.
+ */
+
+#include <linux/bpf.h>
+#include <linux/filter.h>
+#include <linux/jhash.h>
+#include <linux/moduleloader.h>
+#include <linux/random.h>
+#include <linux/set_memory.h>
+#include <linux/vmalloc.h>
+#include <asm/extable.h>
+#include <asm/nospec-branch.h>
+
+/* x86 register numbers, as ModRM and REX encode them. */
+enum {
+	RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI,
+	R8, R9, R10, R11, R12, R13, R14, R15,
+};
+
+static const u8 jit_reg[MAX_BPF_JIT_REG] = {
+	[BPF_REG_0] = RAX,
+	[BPF_REG_1] = RDI,
+	[BPF_REG_2] = RSI,
+	[BPF_REG_3] = RDX,
+	[BPF_REG_4] = RCX,
+	[BPF_REG_5] = R8,
+	[BPF_REG_6] = RBX,
+	[BPF_REG_7] = R13,
+	[BPF_REG_8] = R14,
+	[BPF_REG_9] = R15,
+	[BPF_REG_FP] = RBP,
+	[BPF_REG_AX] = R10,
+};
+
+/* Scratch: TMP holds blinded constants and divisors, TCC the count. */
+#define TMP	R11
+#define TCC	R9
+#define TMP2	R12
+
+/* Condition codes of Jcc, by low nibble. */
+enum {
+	CC_B = 0x2, CC_AE = 0x3, CC_E = 0x4, CC_NE = 0x5, CC_BE = 0x6,
+	CC_A = 0x7, CC_L = 0xc, CC_GE = 0xd, CC_LE = 0xe, CC_G = 0xf,
+};
+
+/* ModRM.reg extensions of the group-1 (0x81/0x83) and shift opcodes. */
+enum {
+	EXT_ADD = 0, EXT_OR = 1, EXT_AND = 4, EXT_SUB = 5, EXT_XOR = 6,
+	EXT_CMP = 7,
+};
+enum { EXT_SHL = 4, EXT_SHR = 5, EXT_SAR = 7 };
+
+/* The largest instruction, the tail call, takes about 70 bytes. */
+#define JIT_INSN_MAX		128
+#define JIT_MAX_PASSES		256
+#define ENDBR_BYTES		(IS_ENABLED(CONFIG_X86_KERNEL_IBT) ? 4 : 0)
+/* push rbp; mov rbp, rsp; xor r9d, r9d: what a tail call skips. */
+#define TAIL_CALL_SKIP		(ENDBR_BYTES + 1 + 3 + 3)
+
+/* At the start of the image's memory, which is page aligned. */
+struct jit_header {
+	u32 size;
+};
+
+#define JIT_CODE_OFFSET		16
+
+struct jit {
+	const struct bpf_prog *prog;
+	u8 *image;		/* NULL until the last pass */
+	u32 *addrs;		/* previous pass: start of each insn, then end */
+	u32 *next;		/* this pass's */
+	u32 pos;		/* offset of buf[0] in the image */
+	u32 stack;		/* bytes of BPF stack below rbp */
+	u32 blind_seed;
+	bool blind;
+	bool failed;
+	struct exception_table_entry *extable;
+	u32 nr_extable;
+	u8 buf[JIT_INSN_MAX];
+	u32 n;			/* bytes in buf */
+};
+
+static atomic_long_t jit_charged;
+
+/* ---- encodings ------------------------------------------------------- */
+
+static bool is_s8(s64 v)
+{
+	return v == (s8)v;
+}
+
+static bool is_s32(s64 v)
+{
+	return v == (s32)v;
+}
+
+static void emit1(struct jit *j, u8 b)
+{
+	if (j->n < JIT_INSN_MAX)
+		j->buf[j->n++] = b;
+	else
+		j->failed = true;
+}
+
+static void emit2(struct jit *j, u8 b1, u8 b2)
+{
+	emit1(j, b1);
+	emit1(j, b2);
+}
+
+static void emit4(struct jit *j, u32 v)
+{
+	int k;
+
+	for (k = 0; k < 4; k++)
+		emit1(j, v >> (8 * k));
+}
+
+static void emit8(struct jit *j, u64 v)
+{
+	emit4(j, v);
+	emit4(j, v >> 32);
+}
+
+/*
+ * A REX prefix when one is needed: 64-bit operand size, an extended reg
+ * or r/m register, or a byte access to spl, bpl, sil or dil (@byte_reg),
+ * which without REX would mean ah, ch, dh or bh.
+ */
+static void emit_rex(struct jit *j, bool w, u8 reg, u8 rm, bool byte_reg)
+{
+	u8 rex = 0x40 | w << 3 | (reg & 8) >> 1 | (rm & 8) >> 3;
+
+	if (rex != 0x40 || (byte_reg && reg >= RSP && reg <= RDI))
+		emit1(j, rex);
+}
+
+static void emit_modrm_reg(struct jit *j, u8 reg, u8 rm)
+{
+	emit1(j, 0xc0 | (reg & 7) << 3 | (rm & 7));
+}
+
+/*
+ * ModRM for [base + off]. Always with a displacement, so that rbp and
+ * r13 as base need no special case; rsp and r12 need a SIB byte.
+ */
+static void emit_modrm_mem(struct jit *j, u8 reg, u8 base, s32 off)
+{
+	bool d8 = is_s8(off);
+
+	emit1(j, (d8 ? 0x40 : 0x80) | (reg & 7) << 3 | (base & 7));
+	if ((base & 7) == RSP)
+		emit1(j, 0x24);
+	if (d8)
+		emit1(j, off);
+	else
+		emit4(j, off);
+}
+
+/* opcode r/m=dst, reg=src: add, or, and, sub, xor, cmp, test, mov... */
+static void emit_rr(struct jit *j, u8 opcode, bool w, u8 dst, u8 src)
+{
+	emit_rex(j, w, src, dst, false);
+	emit1(j, opcode);
+	emit_modrm_reg(j, src, dst);
+}
+
+/* 0x0f opcode reg=dst, r/m=src: imul, movzx, bsf... */
+static void emit_rr_0f(struct jit *j, u8 opcode, bool w, u8 dst, u8 src)
+{
+	emit_rex(j, w, dst, src, false);
+	emit2(j, 0x0f, opcode);
+	emit_modrm_reg(j, dst, src);
+}
+
+/* Group 1 with an immediate: dst = dst op imm, imm sign-extended. */
+static void emit_alu_imm(struct jit *j, u8 ext, bool w, u8 dst, s32 imm)
+{
+	emit_rex(j, w, 0, dst, false);
+	if (is_s8(imm)) {
+		emit1(j, 0x83);
+		emit_modrm_reg(j, ext, dst);
+		emit1(j, imm);
+	} else {
+		emit1(j, 0x81);
+		emit_modrm_reg(j, ext, dst);
+		emit4(j, imm);
+	}
+}
+
+static void emit_mov(struct jit *j, bool w, u8 dst, u8 src)
+{
+	/* A 32-bit move onto itself still clears the upper half. */
+	if (w && dst == src)
+		return;
+	emit_rr(j, 0x89, w, dst, src);
+}
+
+/* dst = imm, sign-extended when @w, zero-extended otherwise. */
+static void emit_mov_imm32(struct jit *j, bool w, u8 dst, s32 imm)
+{
+	if (!imm) {
+		emit_rr(j, 0x31, false, dst, dst);	/* xor dst32, dst32 */
+	} else if (!w || imm > 0) {
+		emit_rex(j, false, 0, dst, false);
+		emit1(j, 0xb8 + (dst & 7));
+		emit4(j, imm);
+	} else {
+		emit_rex(j, true, 0, dst, false);
+		emit1(j, 0xc7);
+		emit_modrm_reg(j, 0, dst);
+		emit4(j, imm);
+	}
+}
+
+static void emit_mov_imm64(struct jit *j, u8 dst, u64 imm)
+{
+	if (imm <= U32_MAX) {
+		emit_mov_imm32(j, false, dst, imm);
+	} else if (is_s32(imm)) {
+		emit_mov_imm32(j, true, dst, imm);
+	} else {
+		emit_rex(j, true, 0, dst, false);
+		emit1(j, 0xb8 + (dst & 7));
+		emit8(j, imm);
+	}
+}
+
+/* dst = [base + off], @size bytes zero-extended. */
+static void emit_load(struct jit *j, u8 size, u8 dst, u8 base, s32 off)
+{
+	switch (size) {
+	case BPF_B:
+	case BPF_H:
+		emit_rex(j, false, dst, base, false);
+		emit2(j, 0x0f, size == BPF_B ? 0xb6 : 0xb7);
+		break;
+	default:
+		emit_rex(j, size == BPF_DW, dst, base, false);
+		emit1(j, 0x8b);
+	}
+	emit_modrm_mem(j, dst, base, off);
+}
+
+static void emit_store(struct jit *j, u8 size, u8 base, s32 off, u8 src)
+{
+	if (size == BPF_H)
+		emit1(j, 0x66);
+	emit_rex(j, size == BPF_DW, src, base, size == BPF_B);
+	emit1(j, size == BPF_B ? 0x88 : 0x89);
+	emit_modrm_mem(j, src, base, off);
+}
+
+static void emit_store_imm(struct jit *j, u8 size, u8 base, s32 off,
+			   s32 imm)
+{
+	if (size == BPF_H)
+		emit1(j, 0x66);
+	emit_rex(j, size == BPF_DW, 0, base, false);
+	emit1(j, size == BPF_B ? 0xc6 : 0xc7);
+	emit_modrm_mem(j, 0, base, off);
+	if (size == BPF_B)
+		emit1(j, imm);
+	else if (size == BPF_H)
+		emit2(j, imm, imm >> 8);
+	else
+		emit4(j, imm);
+}
+
+static void emit_push(struct jit *j, u8 reg)
+{
+	emit_rex(j, false, 0, reg, false);
+	emit1(j, 0x50 + (reg & 7));
+}
+
+static void emit_pop(struct jit *j, u8 reg)
+{
+	emit_rex(j, false, 0, reg, false);
+	emit1(j, 0x58 + (reg & 7));
+}
+
+/* Where the next emitted byte will be in the image (last pass only). */
+static unsigned long jit_here(const struct jit *j)
+{
+	return (unsigned long)j->image + j->pos + j->n;
+}
+
+/* call or jmp (@opcode 0xe8 or 0xe9) rel32 to a kernel function. */
+static void emit_rel32(struct jit *j, u8 opcode, const void *target)
+{
+	s64 rel = 0;
+
+	if (j->image) {
+		rel = (unsigned long)target - (jit_here(j) + 5);
+		if (!is_s32(rel))
+			j->failed = true;
+	}
+	emit1(j, opcode);
+	emit4(j, rel);
+}
+
+/*
+ * A jump to instruction @target (prog->len: the epilogue) at the end of
+ * instruction @i, @cc < 0 for an unconditional one. Sized from the
+ * previous pass, where the distance was at least what it is now.
+ */
+static void emit_jump(struct jit *j, int cc, u32 i, u32 target)
+{
+	s64 rel = (s64)j->addrs[target] - j->addrs[i + 1];
+
+	if (cc < 0) {
+		if (!rel)
+			return;
+		if (is_s8(rel)) {
+			emit2(j, 0xeb, rel);
+		} else {
+			emit1(j, 0xe9);
+			emit4(j, rel);
+		}
+	} else if (is_s8(rel)) {
+		emit2(j, 0x70 | cc, rel);
+	} else {
+		emit2(j, 0x0f, 0x80 | cc);
+		emit4(j, rel);
+	}
+}
+
+/* A short forward jump inside one instruction; land_here() resolves it. */
+static u32 emit_jump_fwd(struct jit *j, int cc)
+{
+	emit2(j, cc < 0 ? 0xeb : 0x70 | cc, 0);
+	return j->n;
+}
+
+static void land_here(struct jit *j, u32 from)
+{
+	if (j->n - from > S8_MAX)
+		j->failed = true;
+	j->buf[from - 1] = j->n - from;
+}
+
+/* ---- constant blinding ----------------------------------------------- */
+
+/*
+ * With blinding, no immediate the program chose appears in the image:
+ * TMP is loaded with imm ^ key and then xor'ed with key, for a key that
+ * depends on the instruction and on a per-program random seed.
+ */
+static u32 blind_key(const struct jit *j, u32 i)
+{
+	return jhash_1word(i, j->blind_seed);
+}
+
+/* TMP = imm, sign-extended when @w. */
+static void emit_tmp_imm(struct jit *j, u32 i, bool w, s32 imm)
+{
+	s32 key = blind_key(j, i);
+
+	emit_mov_imm32(j, w, TMP, j->blind ? imm ^ key : imm);
+	if (j->blind)
+		emit_alu_imm(j, EXT_XOR, w, TMP, key);
+}
+
+/* ---- instructions ---------------------------------------------------- */
+
+static u8 alu_opcode(u8 op)
+{
+	switch (op) {
+	case BPF_ADD:
+		return 0x01;
+	case BPF_SUB:
+		return 0x29;
+	case BPF_AND:
+		return 0x21;
+	case BPF_OR:
+		return 0x09;
+	default:
+		return 0x31;	/* BPF_XOR */
+	}
+}
+
+static u8 alu_ext(u8 op)
+{
+	switch (op) {
+	case BPF_ADD:
+		return EXT_ADD;
+	case BPF_SUB:
+		return EXT_SUB;
+	case BPF_AND:
+		return EXT_AND;
+	case BPF_OR:
+		return EXT_OR;
+	default:
+		return EXT_XOR;
+	}
+}
+
+/*
+ * dst = dst / TMP or dst % TMP, unsigned. div takes rdx:rax, which hold
+ * r3 and r0: they are saved around it on the stack.
+ */
+static void emit_divide(struct jit *j, bool w, bool mod, u8 dst)
+{
+	emit_push(j, RAX);
+	emit_push(j, RDX);
+	emit_mov(j, true, RAX, dst);
+	emit_rr(j, 0x31, false, RDX, RDX);
+	emit_rex(j, w, 0, TMP, false);
+	emit1(j, 0xf7);
+	emit_modrm_reg(j, 6, TMP);			/* div tmp */
+	emit_mov(j, true, TMP, mod ? RDX : RAX);
+	emit_pop(j, RDX);
+	emit_pop(j, RAX);
+	emit_mov(j, true, dst, TMP);
+}
+
+/* The interpreter's x / 0 = 0 and x % 0 = x, the latter cut to 32 bits. */
+static void emit_divide_by_zero(struct jit *j, bool w, bool mod, u8 dst)
+{
+	if (!mod)
+		emit_rr(j, 0x31, false, dst, dst);
+	else if (!w)
+		emit_mov(j, false, dst, dst);
+}
+
+static void emit_div(struct jit *j, const struct bpf_insn *insn, u32 i,
+		     u8 dst, u8 src)
+{
+	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
+	bool mod = BPF_OP(insn->code) == BPF_MOD;
+	u32 to_zero, to_end;
+
+	if (BPF_SRC(insn->code) == BPF_K) {
+		if (!insn->imm) {
+			emit_divide_by_zero(j, w, mod, dst);
+			return;
+		}
+		emit_tmp_imm(j, i, w, insn->imm);
+		emit_divide(j, w, mod, dst);
+		return;
+	}
+	emit_mov(j, w, TMP, src);
+	emit_rr(j, 0x85, w, TMP, TMP);
+	to_zero = emit_jump_fwd(j, CC_E);
+	emit_divide(j, w, mod, dst);
+	if (mod && w) {
+		land_here(j, to_zero);
+		return;
+	}
+	to_end = emit_jump_fwd(j, -1);
+	land_here(j, to_zero);
+	emit_divide_by_zero(j, w, mod, dst);
+	land_here(j, to_end);
+}
+
+static void emit_shift(struct jit *j, const struct bpf_insn *insn, u8 dst,
+		       u8 src)
+{
+	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
+	u8 ext = BPF_OP(insn->code) == BPF_LSH ? EXT_SHL :
+		 BPF_OP(insn->code) == BPF_RSH ? EXT_SHR : EXT_SAR;
+	u8 count, shifted = dst;
+
+	if (BPF_SRC(insn->code) == BPF_K) {
+		count = insn->imm & (w ? 63 : 31);
+		if (!count) {
+			if (!w)
+				emit_mov(j, false, dst, dst);
+			return;
+		}
+		emit_rex(j, w, 0, dst, false);
+		emit1(j, 0xc1);
+		emit_modrm_reg(j, ext, dst);
+		emit1(j, count);
+		return;
+	}
+	/* The count must be in cl, which is r4: keep r4 in TMP meanwhile. */
+	if (src != RCX) {
+		emit_mov(j, true, TMP, RCX);
+		emit_mov(j, true, RCX, src);
+		if (dst == RCX)
+			shifted = TMP;
+	}
+	emit_rex(j, w, 0, shifted, false);
+	emit1(j, 0xd3);
+	emit_modrm_reg(j, ext, shifted);
+	if (src != RCX)
+		emit_mov(j, true, RCX, TMP);
+}
+
+static void emit_swap(struct jit *j, const struct bpf_insn *insn, u8 dst)
+{
+	bool to_be = BPF_SRC(insn->code) == BPF_TO_BE;
+
+	switch (insn->imm) {
+	case 16:
+		if (to_be) {
+			/* ror dst16, 8 */
+			emit1(j, 0x66);
+			emit_rex(j, false, 0, dst, false);
+			emit1(j, 0xc1);
+			emit_modrm_reg(j, 1, dst);
+			emit1(j, 8);
+		}
+		emit_rr_0f(j, 0xb7, false, dst, dst);	/* movzx dst32, dst16 */
+		break;
+	case 32:
+		if (to_be) {
+			emit_rex(j, false, 0, dst, false);
+			emit2(j, 0x0f, 0xc8 + (dst & 7));	/* bswap */
+		} else {
+			emit_mov(j, false, dst, dst);
+		}
+		break;
+	case 64:
+		if (to_be) {
+			emit_rex(j, true, 0, dst, false);
+			emit2(j, 0x0f, 0xc8 + (dst & 7));
+		}
+		break;
+	}
+}
+
+static void emit_alu(struct jit *j, const struct bpf_insn *insn, u32 i,
+		     u8 dst, u8 src)
+{
+	bool w = BPF_CLASS(insn->code) == BPF_ALU64;
+	bool k = BPF_SRC(insn->code) == BPF_K;
+	u8 op = BPF_OP(insn->code);
+
+	/* A blinded immediate becomes the register operand TMP. */
+	if (k && j->blind && op != BPF_LSH && op != BPF_RSH &&
+	    op != BPF_ARSH && op != BPF_NEG && op != BPF_END &&
+	    op != BPF_DIV && op != BPF_MOD) {
+		emit_tmp_imm(j, i, w, insn->imm);
+		src = TMP;
+		k = false;
+	}
+
+	switch (op) {
+	case BPF_ADD:
+	case BPF_SUB:
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+		if (k)
+			emit_alu_imm(j, alu_ext(op), w, dst, insn->imm);
+		else
+			emit_rr(j, alu_opcode(op), w, dst, src);
+		break;
+	case BPF_MOV:
+		if (k)
+			emit_mov_imm32(j, w, dst, insn->imm);
+		else
+			emit_mov(j, w, dst, src);
+		break;
+	case BPF_MUL:
+		if (!k) {
+			emit_rr_0f(j, 0xaf, w, dst, src);	/* imul */
+			break;
+		}
+		emit_rex(j, w, dst, dst, false);
+		emit1(j, is_s8(insn->imm) ? 0x6b : 0x69);
+		emit_modrm_reg(j, dst, dst);
+		if (is_s8(insn->imm))
+			emit1(j, insn->imm);
+		else
+			emit4(j, insn->imm);
+		break;
+	case BPF_NEG:
+		emit_rex(j, w, 0, dst, false);
+		emit1(j, 0xf7);
+		emit_modrm_reg(j, 3, dst);
+		break;
+	case BPF_DIV:
+	case BPF_MOD:
+		emit_div(j, insn, i, dst, src);
+		break;
+	case BPF_LSH:
+	case BPF_RSH:
+	case BPF_ARSH:
+		emit_shift(j, insn, dst, src);
+		break;
+	case BPF_END:
+		emit_swap(j, insn, dst);
+		break;
+	}
+}
+
+static int jump_cc(u8 op)
+{
+	switch (op) {
+	case BPF_JEQ:
+		return CC_E;
+	case BPF_JNE:
+	case BPF_JSET:
+		return CC_NE;
+	case BPF_JGT:
+		return CC_A;
+	case BPF_JGE:
+		return CC_AE;
+	case BPF_JLT:
+		return CC_B;
+	case BPF_JLE:
+		return CC_BE;
+	case BPF_JSGT:
+		return CC_G;
+	case BPF_JSGE:
+		return CC_GE;
+	case BPF_JSLT:
+		return CC_L;
+	default:
+		return CC_LE;	/* BPF_JSLE */
+	}
+}
+
+static void emit_cond_jump(struct jit *j, const struct bpf_insn *insn, u32 i,
+			   u8 dst, u8 src)
+{
+	bool w = BPF_CLASS(insn->code) == BPF_JMP;
+	bool jset = BPF_OP(insn->code) == BPF_JSET;
+
+	if (BPF_SRC(insn->code) == BPF_K) {
+		if (j->blind) {
+			emit_tmp_imm(j, i, w, insn->imm);
+			src = TMP;
+		} else if (!insn->imm && !jset) {
+			/* test sets the flags a compare with 0 would */
+			src = dst;
+			jset = true;
+		} else if (jset) {
+			emit_rex(j, w, 0, dst, false);
+			emit1(j, 0xf7);
+			emit_modrm_reg(j, 0, dst);
+			emit4(j, insn->imm);
+			goto jump;
+		} else {
+			emit_alu_imm(j, EXT_CMP, w, dst, insn->imm);
+			goto jump;
+		}
+	}
+	emit_rr(j, jset ? 0x85 : 0x39, w, dst, src);
+jump:
+	emit_jump(j, jump_cc(BPF_OP(insn->code)), i, i + 1 + insn->off);
+}
+
+/*
+ * r2 is the program array, r3 the index. Like the interpreter: an index
+ * past the array or a 34th tail call goes on with the next instruction;
+ * otherwise the count goes up, and an empty slot goes on too. r0-r5 are
+ * kept on every path that goes on. Under speculation past the bounds
+ * check the index is 0: sbb turns the check's carry into a mask.
+ */
+static void emit_tail_call(struct jit *j)
+{
+	u32 out[4];
+	int k;
+
+	/* cmp dword [rsp], MAX_TAIL_CALL_CNT */
+	emit1(j, 0x81);
+	emit_modrm_mem(j, 7, RSP, 0);
+	emit4(j, MAX_TAIL_CALL_CNT);
+	out[0] = emit_jump_fwd(j, CC_AE);
+	/* cmp edx, [rsi + max_entries] */
+	emit1(j, 0x3b);
+	emit_modrm_mem(j, RDX, RSI, offsetof(struct bpf_array, map.max_entries));
+	out[1] = emit_jump_fwd(j, CC_AE);
+	emit_mov(j, false, TCC, RDX);
+	emit_rr(j, 0x19, true, TMP, TMP);	/* sbb tmp, tmp: all ones */
+	emit_rr(j, 0x21, true, TCC, TMP);
+	/* inc dword [rsp] */
+	emit1(j, 0xff);
+	emit_modrm_mem(j, 0, RSP, 0);
+	/* mov tmp, [rsi + tcc * 8 + ptrs] */
+	emit_rex(j, true, TMP, RSI, false);
+	j->buf[j->n - 1] |= 0x02;		/* REX.X: the index is r9 */
+	emit1(j, 0x8b);
+	emit1(j, 0x80 | (TMP & 7) << 3 | 4);
+	emit1(j, 0xc0 | (TCC & 7) << 3 | RSI);
+	emit4(j, offsetof(struct bpf_array, ptrs));
+	emit_rr(j, 0x85, true, TMP, TMP);
+	out[2] = emit_jump_fwd(j, CC_E);
+	emit_load(j, BPF_DW, TMP, TMP, offsetof(struct bpf_prog, bpf_func));
+	emit_alu_imm(j, EXT_ADD, true, TMP, TAIL_CALL_SKIP);
+	emit_pop(j, TCC);
+	emit_pop(j, R15);
+	emit_pop(j, R14);
+	emit_pop(j, R13);
+	emit_pop(j, R12);
+	emit_pop(j, RBX);
+	emit_mov(j, true, RSP, RBP);
+#ifdef CONFIG_RETPOLINE
+	emit_rel32(j, 0xe9, __x86_indirect_thunk_array[TMP]);
+#else
+	emit_rex(j, false, 0, TMP, false);
+	emit2(j, 0xff, 0xe0 | (TMP & 7));	/* jmp *tmp */
+#endif
+	for (k = 0; k < 3; k++)
+		land_here(j, out[k]);
+}
+
+/*
+ * A load that may fault reads 0 instead, as copy_from_kernel_nofault()
+ * would: a user address without touching memory, any other through the
+ * exception table, whose entry resumes at the instruction zeroing dst.
+ */
+static void emit_probe_load(struct jit *j, u8 size, u8 dst, u8 src, s16 off)
+{
+	struct exception_table_entry *ex;
+	unsigned long load;
+	u32 to_zero, to_end;
+
+	emit_rex(j, true, TMP, src, false);
+	emit1(j, 0x8d);					/* lea */
+	emit_modrm_mem(j, TMP, src, off);
+	emit_mov_imm64(j, TCC, TASK_SIZE_MAX + PAGE_SIZE);
+	emit_rr(j, 0x39, true, TMP, TCC);
+	to_zero = emit_jump_fwd(j, CC_B);
+	load = jit_here(j);
+	emit_load(j, size, dst, src, off);
+	if (j->image) {
+		ex = &j->extable[j->nr_extable++];
+		ex->insn = load - (unsigned long)&ex->insn;
+		ex->fixup = jit_here(j) + 2 - (unsigned long)&ex->fixup;
+		ex->data = EX_TYPE_BPF;
+	}
+	to_end = emit_jump_fwd(j, -1);
+	land_here(j, to_zero);
+	emit_rr(j, 0x31, false, dst, dst);
+	land_here(j, to_end);
+}
+
+/* Called by fixup_exception() for a fault at an emit_probe_load(). */
+bool ex_handler_bpf(const struct exception_table_entry *x,
+		    struct pt_regs *regs)
+{
+	regs->ip = (unsigned long)&x->fixup + x->fixup;
+	return true;
+}
+
+static void emit_atomic(struct jit *j, const struct bpf_insn *insn, u8 dst,
+			u8 src)
+{
+	bool w = BPF_SIZE(insn->code) == BPF_DW;
+	s16 off = insn->off;
+	u8 op = insn->imm & ~BPF_FETCH;
+	u8 scratch = src != RAX ? src : TCC;
+	u32 retry;
+
+	switch (insn->imm) {
+	case BPF_ADD:
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+		emit1(j, 0xf0);				/* lock */
+		emit_rex(j, w, src, dst, false);
+		emit1(j, alu_opcode(op));
+		emit_modrm_mem(j, src, dst, off);
+		return;
+	case BPF_ADD | BPF_FETCH:
+		emit1(j, 0xf0);
+		emit_rex(j, w, src, dst, false);
+		emit2(j, 0x0f, 0xc1);			/* xadd */
+		emit_modrm_mem(j, src, dst, off);
+		return;
+	case BPF_XCHG:
+		emit_rex(j, w, src, dst, false);	/* locked anyway */
+		emit1(j, 0x87);
+		emit_modrm_mem(j, src, dst, off);
+		return;
+	case BPF_CMPXCHG:
+		emit1(j, 0xf0);
+		emit_rex(j, w, src, dst, false);
+		emit2(j, 0x0f, 0xb1);
+		emit_modrm_mem(j, src, dst, off);
+		/* a 32-bit success leaves rax's upper half: the old is u32 */
+		if (!w)
+			emit_mov(j, false, RAX, RAX);
+		return;
+	}
+
+	/*
+	 * Fetching and, or, xor: a cmpxchg loop on rax. TMP holds the
+	 * address, TMP2 the operand; r0 is kept in TCC unless it is src,
+	 * which gets the old value and is free meanwhile.
+	 */
+	if (src != RAX)
+		emit_mov(j, true, TCC, RAX);
+	emit_rex(j, true, TMP, dst, false);
+	emit1(j, 0x8d);					/* lea */
+	emit_modrm_mem(j, TMP, dst, off);
+	emit_mov(j, true, TMP2, src);
+	emit_load(j, w ? BPF_DW : BPF_W, RAX, TMP, 0);
+	retry = j->n;
+	emit_mov(j, w, scratch, RAX);
+	emit_rr(j, alu_opcode(op), w, scratch, TMP2);
+	emit1(j, 0xf0);
+	emit_rex(j, w, scratch, TMP, false);
+	emit2(j, 0x0f, 0xb1);
+	emit_modrm_mem(j, scratch, TMP, 0);
+	emit2(j, 0x70 | CC_NE, retry - (j->n + 2));
+	if (src != RAX) {
+		emit_mov(j, w, src, RAX);
+		emit_mov(j, true, RAX, TCC);
+	}
+}
+
+static int emit_insn(struct jit *j, u32 i)
+{
+	const struct bpf_insn *insn = &j->prog->insnsi[i];
+	u8 dst = jit_reg[insn->dst_reg], src = jit_reg[insn->src_reg];
+	u8 code = insn->code;
+	u64 imm64;
+
+	switch (BPF_CLASS(code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		emit_alu(j, insn, i, dst, src);
+		return 0;
+	case BPF_JMP:
+	case BPF_JMP32:
+		switch (BPF_OP(code)) {
+		case BPF_JA:
+			emit_jump(j, -1, i, i + 1 + insn->off);
+			return 0;
+		case BPF_EXIT:
+			emit_jump(j, -1, i, j->prog->len);
+			return 0;
+		case BPF_TAIL_CALL:
+			emit_tail_call(j);
+			return 0;
+		case BPF_CALL:
+			/* BPF functions and kfuncs are the interpreter's */
+			if (insn->src_reg)
+				return -EOPNOTSUPP;
+			emit_rel32(j, 0xe8, (void *)__bpf_call_base + insn->imm);
+			return 0;
+		}
+		emit_cond_jump(j, insn, i, dst, src);
+		return 0;
+	case BPF_LD:
+		imm64 = (u64)(u32)insn[1].imm << 32 | (u32)insn->imm;
+		if (j->blind) {
+			u64 key = (u64)blind_key(j, i) << 32 | blind_key(j, i + 1);
+
+			emit_mov_imm64(j, dst, imm64 ^ key);
+			emit_mov_imm64(j, TMP, key);
+			emit_rr(j, 0x31, true, dst, TMP);
+		} else {
+			emit_mov_imm64(j, dst, imm64);
+		}
+		return 0;
+	case BPF_LDX:
+		if (BPF_MODE(code) == BPF_PROBE_MEM)
+			emit_probe_load(j, BPF_SIZE(code), dst, src, insn->off);
+		else
+			emit_load(j, BPF_SIZE(code), dst, src, insn->off);
+		return 0;
+	case BPF_ST:
+		if (BPF_MODE(code) == BPF_NOSPEC) {
+			emit1(j, 0x0f);
+			emit2(j, 0xae, 0xe8);		/* lfence */
+		} else if (j->blind) {
+			emit_tmp_imm(j, i, true, insn->imm);
+			emit_store(j, BPF_SIZE(code), dst, insn->off, TMP);
+		} else {
+			emit_store_imm(j, BPF_SIZE(code), dst, insn->off,
+				       insn->imm);
+		}
+		return 0;
+	case BPF_STX:
+		if (BPF_MODE(code) == BPF_ATOMIC)
+			emit_atomic(j, insn, dst, src);
+		else
+			emit_store(j, BPF_SIZE(code), dst, insn->off, src);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static void emit_endbr(struct jit *j)
+{
+	if (IS_ENABLED(CONFIG_X86_KERNEL_IBT))
+		emit4(j, 0xfa1e0ff3);
+}
+
+static void emit_prologue(struct jit *j)
+{
+	emit_endbr(j);
+	emit_push(j, RBP);
+	emit_mov(j, true, RBP, RSP);
+	emit_rr(j, 0x31, false, TCC, TCC);
+	/* a tail call enters here, with its count in TCC */
+	if (j->n != TAIL_CALL_SKIP)
+		j->failed = true;
+	emit_endbr(j);
+	if (j->stack)
+		emit_alu_imm(j, EXT_SUB, true, RSP, j->stack);
+	emit_push(j, RBX);
+	emit_push(j, R12);
+	emit_push(j, R13);
+	emit_push(j, R14);
+	emit_push(j, R15);
+	emit_push(j, TCC);
+}
+
+static void emit_epilogue(struct jit *j)
+{
+	emit_pop(j, TCC);
+	emit_pop(j, R15);
+	emit_pop(j, R14);
+	emit_pop(j, R13);
+	emit_pop(j, R12);
+	emit_pop(j, RBX);
+	emit1(j, 0xc9);					/* leave */
+#ifdef CONFIG_RETHUNK
+	if (cpu_feature_enabled(X86_FEATURE_RETHUNK)) {
+		emit_rel32(j, 0xe9, x86_return_thunk);
+		return;
+	}
+#endif
+	emit1(j, 0xc3);
+	if (IS_ENABLED(CONFIG_SLS))
+		emit1(j, 0xcc);
+}
+
+/* Move what emit_*() put in buf to the image, if there is one yet. */
+static int jit_flush(struct jit *j)
+{
+	if (j->failed)
+		return -E2BIG;
+	if (j->image)
+		memcpy(j->image + j->pos, j->buf, j->n);
+	j->pos += j->n;
+	j->n = 0;
+	return 0;
+}
+
+/* One pass: fills j->next and returns the size of the code, or an error. */
+static int jit_pass(struct jit *j)
+{
+	const struct bpf_prog *prog = j->prog;
+	u32 i;
+	int err;
+
+	j->pos = 0;
+	j->nr_extable = 0;
+	emit_prologue(j);
+	err = jit_flush(j);
+	if (err)
+		return err;
+	for (i = 0; i < prog->len; i++) {
+		j->next[i] = j->pos;
+		err = emit_insn(j, i);
+		if (!err)
+			err = jit_flush(j);
+		if (err)
+			return err;
+		/* the second half of a 64-bit immediate emits nothing */
+		if (prog->insnsi[i].code == (BPF_LD | BPF_IMM | BPF_DW))
+			j->next[++i] = j->pos;
+	}
+	j->next[prog->len] = j->pos;
+	emit_epilogue(j);
+	err = jit_flush(j);
+	return err ?: j->pos;
+}
+
+/*
+ * Image memory comes from the module area, within reach of rel32 calls
+ * to the kernel's helpers, and counts against net.core.bpf_jit_limit,
+ * which only programs with CAP_BPF may exceed.
+ */
+static struct jit_header *jit_alloc(u32 size)
+{
+	u32 total = round_up(size, PAGE_SIZE);
+	struct jit_header *hdr;
+
+	if (atomic_long_add_return(total, &jit_charged) >
+	    READ_ONCE(bpf_jit_limit) && !bpf_capable())
+		goto uncharge;
+	hdr = module_alloc(total);
+	if (!hdr)
+		goto uncharge;
+	/* int3 wherever no code is, so that a stray jump traps */
+	memset(hdr, 0xcc, total);
+	hdr->size = total;
+	return hdr;
+uncharge:
+	atomic_long_sub(total, &jit_charged);
+	return NULL;
+}
+
+/* vfree() of module memory resets its permissions first. */
+static void jit_free_image(struct jit_header *hdr)
+{
+	u32 total = hdr->size;
+
+	module_memfree(hdr);
+	atomic_long_sub(total, &jit_charged);
+}
+
+static struct jit_header *jit_header_of(const struct bpf_prog *prog)
+{
+	return (void *)((unsigned long)prog->bpf_func & PAGE_MASK);
+}
+
+/* W^X: written while writable only, then read-only, then executable. */
+static int jit_seal(struct jit_header *hdr)
+{
+	int pages = hdr->size >> PAGE_SHIFT;
+	int err;
+
+	err = set_memory_ro((unsigned long)hdr, pages);
+	if (!err)
+		err = set_memory_x((unsigned long)hdr, pages);
+	return err;
+}
+
+static u32 count_probe_loads(const struct bpf_prog *prog)
+{
+	u32 i, n = 0;
+
+	for (i = 0; i < prog->len; i++)
+		n += BPF_CLASS(prog->insnsi[i].code) == BPF_LDX &&
+		     BPF_MODE(prog->insnsi[i].code) == BPF_PROBE_MEM;
+	return n;
+}
+
+/*
+ * Compile @prog in place: on success it runs from the image, on any
+ * failure it is left as it was, for the interpreter.
+ */
+struct bpf_prog *bpf_int_jit_compile(struct bpf_prog *prog)
+{
+	struct jit j = { .prog = prog };
+	struct jit_header *hdr = NULL;
+	u32 i, code_size, size, nr_extable;
+	int pass, len = 0, prev = -1;
+	u32 *addrs;
+
+	if (!prog->jit_requested)
+		return prog;
+	j.stack = round_up(prog->aux->stack_depth, 8);
+	if (j.stack > MAX_BPF_STACK)
+		return prog;
+	j.blind = prog->blinding_requested;
+	j.blind_seed = get_random_u32();
+	nr_extable = count_probe_loads(prog);
+
+	addrs = kvmalloc_array(2 * (prog->len + 1), sizeof(*addrs), GFP_KERNEL);
+	if (!addrs)
+		return prog;
+	j.addrs = addrs;
+	j.next = addrs + prog->len + 1;
+	/* An overestimate: no instruction takes JIT_INSN_MAX bytes. */
+	for (i = 0; i <= prog->len; i++)
+		j.addrs[i] = i * JIT_INSN_MAX;
+
+	for (pass = 1; pass <= JIT_MAX_PASSES && len != prev; pass++) {
+		prev = len;
+		len = jit_pass(&j);
+		if (len < 0)
+			goto out;
+		swap(j.addrs, j.next);
+	}
+	if (len != prev)
+		goto out;
+
+	code_size = len;
+	size = JIT_CODE_OFFSET + ALIGN(code_size, 4) +
+	       nr_extable * sizeof(struct exception_table_entry);
+	hdr = jit_alloc(size);
+	if (!hdr)
+		goto out;
+	j.image = (u8 *)hdr + JIT_CODE_OFFSET;
+	j.extable = (void *)(j.image + ALIGN(code_size, 4));
+	len = jit_pass(&j);
+	if (len != code_size || j.nr_extable != nr_extable) {
+		WARN_ONCE(1, "bpf: jit: the last pass changed the image size\n");
+		goto out;
+	}
+	if (bpf_jit_enable > 1)
+		bpf_jit_dump(prog->len, code_size, pass, j.image);
+	if (jit_seal(hdr))
+		goto out;
+
+	prog->aux->extable = nr_extable ? j.extable : NULL;
+	prog->aux->num_exentries = nr_extable;
+	prog->bpf_func = (void *)j.image;
+	prog->jited_len = code_size;
+	prog->jited = 1;
+	hdr = NULL;
+out:
+	if (hdr)
+		jit_free_image(hdr);
+	kvfree(addrs);
+	return prog;
+}
+
+void bpf_jit_free(struct bpf_prog *prog)
+{
+	if (prog->jited)
+		jit_free_image(jit_header_of(prog));
+	__bpf_prog_free(prog);
+}
