@@ -706,6 +706,86 @@ static void sum_packet(struct bpf_object *obj, int fd)
 		expect_eq(r.retval, sum);
 }
 
+static void tail_self(struct bpf_object *obj, int fd)
+{
+	__u32 *runs = global_section(obj, ".bss", sizeof(*runs));
+	int self = map_fd(obj, "self");
+	__u32 zero = 0;
+	struct run r;
+
+	if (!runs || self < 0)
+		return;
+	expect_ok(bpf_map_update_elem(self, &zero, &fd, BPF_ANY));
+	/* the first run and 33 tail calls */
+	if (run_prog(fd, pkt, sizeof(pkt), &r))
+		expect_eq(r.retval, 34);
+	expect_eq(*runs, 34);
+	if (run_prog(fd, pkt, sizeof(pkt), &r))
+		expect_eq(r.retval, 68);
+	/* a program array holds its programs: empty it for the object to go */
+	expect_ok(bpf_map_delete_elem(self, &zero));
+}
+
+static void config_dead_code(struct bpf_object *obj, int fd)
+{
+	struct run r;
+
+	if (run_prog(fd, pkt, sizeof(pkt), &r))
+		expect_eq(r.retval, 5);
+}
+
+static void memcpy_value(struct bpf_object *obj, int fd)
+{
+	struct blob {
+		__u64 words[6];
+		__u8 bytes[16];
+	} in, out;
+	int blobs = map_fd(obj, "blobs"), i;
+	__u32 k0 = 0, k1 = 1;
+	struct run r;
+
+	if (blobs < 0)
+		return;
+	for (i = 0; i < 6; i++)
+		in.words[i] = i + 1;
+	for (i = 0; i < 16; i++)
+		in.bytes[i] = i;
+	expect_ok(bpf_map_update_elem(blobs, &k0, &in, BPF_ANY));
+	if (!run_prog(fd, pkt, sizeof(pkt), &r))
+		return;
+	expect_eq(r.retval, 1);
+	expect_ok(bpf_map_lookup_elem(blobs, &k1, &out));
+	in.words[5] += 1000;
+	in.bytes[15] = 0x5a;
+	expect(!memcmp(&in, &out, sizeof(in)));
+}
+
+static void upper_data(struct bpf_object *obj, int fd)
+{
+	char *text = global_section(obj, ".data", 32);
+	struct run r;
+
+	if (!text || !run_prog(fd, pkt, sizeof(pkt), &r))
+		return;
+	expect_eq(r.retval, 16);
+	expect(!strcmp(text, "HELLO FROM .DATA"));
+}
+
+static void inline_ptrs(struct bpf_object *obj, int fd)
+{
+	struct { __u32 hits, last; } slot;
+	int slots = map_fd(obj, "slots");
+	__u32 key = NET_LEN & 3;
+	struct run r;
+
+	if (slots < 0 || !run_prog(fd, pkt, sizeof(pkt), &r))
+		return;
+	expect_eq(r.retval, key);
+	expect_ok(bpf_map_lookup_elem(slots, &key, &slot));
+	expect_eq(slot.hits, 1);
+	expect_eq(slot.last, NET_LEN);
+}
+
 struct c_case {
 	const char *obj;
 	const char *prog;	/* the program the case runs */
@@ -754,6 +834,12 @@ static const struct c_case c_cases[] = {
 			   EACCES),
 	C_CASE("multi_prog", "mp_report", NULL, multi_prog),
 	C_CASE("sum_packet", "sum_packet", NULL, sum_packet),
+	C_CASE("tail_self", "tail_self", NULL, tail_self),
+	C_CASE("config_dead_code", "config_dead_code", NULL,
+	       config_dead_code),
+	C_CASE("memcpy_value", "memcpy_value", NULL, memcpy_value),
+	C_CASE("upper_data", "upper_data", NULL, upper_data),
+	C_CASE("inline_ptrs", "inline_ptrs", NULL, inline_ptrs),
 	{}
 };
 
