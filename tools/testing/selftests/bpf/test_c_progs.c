@@ -896,6 +896,26 @@ static void u64_arith(struct bpf_object *obj, int fd)
 	expect_eq(out->unsigned_less, 0);
 }
 
+static void array_sum(struct bpf_object *obj, int fd)
+{
+	__u32 *argmax = global_section(obj, ".bss", sizeof(*argmax));
+	int values = map_fd(obj, "values");
+	__u32 i, v, sum = 0;
+	struct run r;
+
+	if (!argmax || values < 0)
+		return;
+	for (i = 0; i < 16; i++) {
+		v = (i * 37) % 23;		/* the largest, 21, at 13 */
+		sum += v;
+		expect_ok(bpf_map_update_elem(values, &i, &v, BPF_ANY));
+	}
+	if (!run_prog(fd, pkt, sizeof(pkt), &r))
+		return;
+	expect_eq(r.retval, sum);
+	expect_eq(*argmax, 13);
+}
+
 struct c_case {
 	const char *obj;
 	const char *prog;	/* the program the case runs */
@@ -963,6 +983,12 @@ static const struct c_case c_cases[] = {
 	C_CASE("array_oob", "array_oob", NULL, array_oob),
 	C_CASE("if_ladder", "if_ladder", NULL, if_ladder),
 	C_CASE("u64_arith", "u64_arith", NULL, u64_arith),
+	/*
+	 * gcc-bpf checks the lookup's result against a register holding
+	 * 0; 6.1's verifier, like the series', takes only a comparison
+	 * with the constant 0 as a NULL check (later kernels take both).
+	 */
+	C_CASE_GCC_REFUSED("array_sum", "array_sum", NULL, array_sum, EACCES),
 	{}
 };
 
