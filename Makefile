@@ -165,8 +165,8 @@ $(GUEST)/samples/%: samples/bpf/%.c $(GUEST_DEPS)
 BPF_PROGS := tools/testing/selftests/bpf/progs
 BPF_SRCS := $(wildcard $(BPF_PROGS)/*.c)
 BPF_NAMES := $(patsubst $(BPF_PROGS)/%.c,%,$(BPF_SRCS))
-BPF_GCC_CANNOT := bitops helper_errno helpers map_flags percpu_maps \
-	switch_case
+BPF_GCC_CANNOT := bitops helper_errno helpers map_flags memcpy_value \
+	percpu_maps prandom_dist switch_case
 BPF_OBJS := $(patsubst %,$(GUEST)/bpf/%.clang.o,$(BPF_NAMES)) \
 	$(patsubst %,$(GUEST)/bpf/%.gcc.o,$(filter-out $(BPF_GCC_CANNOT),$(BPF_NAMES))) \
 	$(patsubst %,$(GUEST)/bpf/%.gcc.skip,$(filter $(BPF_GCC_CANNOT),$(BPF_NAMES)))

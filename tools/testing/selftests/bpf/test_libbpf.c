@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -104,9 +105,9 @@ static void btf_load_refused(void)
 			__u32 hdr_len, type_off, type_len, str_off, str_len;
 		} hdr;
 		__u32 int_type[4];
-		char strings[4];
+		char strings[5];
 	} btf = {
-		.hdr = { 0xeb9f, 1, 0, 24, 0, 16, 16, 4 },
+		.hdr = { 0xeb9f, 1, 0, 24, 0, 16, 16, 5 },
 		/* "int": name 1, kind INT, size 4, 32 bits signed */
 		.int_type = { 1, 1 << 24, 4, 1 << 24 | 32 },
 		.strings = "\0int",
@@ -116,7 +117,8 @@ static void btf_load_refused(void)
 
 	memset(&attr, 0, sizeof(attr));
 	attr.btf = ptr_to_u64(&btf);
-	attr.btf_size = sizeof(btf);
+	/* exactly the header and its sections, no padding */
+	attr.btf_size = offsetof(typeof(btf), strings) + sizeof(btf.strings);
 	if (on_reference()) {
 		fd = expect_ok(sys_bpf(BPF_BTF_LOAD, &attr, sizeof(attr)));
 		close(fd);
