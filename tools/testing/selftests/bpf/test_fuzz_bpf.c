@@ -44,7 +44,14 @@
 #define SHORT_RUN	12	/* seconds, in make test */
 #define THREADS		6
 #define POOL		24	/* fds each of maps and programs */
-#define STALL_LIMIT	120	/* seconds without progress: a hang */
+/*
+ * A thread hangs if it makes no progress for STALL_LIMIT seconds while
+ * the others make STALL_OTHERS calls (a TCG guest on a loaded host may
+ * not run at all for a while), or for STALL_ABSOLUTE seconds.
+ */
+#define STALL_LIMIT	120
+#define STALL_OTHERS	5000
+#define STALL_ABSOLUTE	900
 #define BUF_SIZE	(4 * 1024 * 1024)	/* for keys, values, attrs */
 #define LOG_SIZE	(128 * 1024)
 #define PAGE		4096
@@ -65,6 +72,8 @@ static struct counters count;
 static atomic_int map_pool[POOL], prog_pool[POOL];
 #define OWNERS		2	/* threads with a map of their own */
 static atomic_ulong progress[THREADS + OWNERS];
+/* what each thread does: the case of fuzz_thread(), or 100 + a command */
+static atomic_int doing[THREADS + OWNERS];
 static atomic_int threads_done;
 static time_t deadline;
 static bool on_ours, privileged = true;
@@ -519,6 +528,7 @@ static void random_command(struct thread *t)
 	if (!clean && !pick(t, 8))
 		((uint8_t *)a)[pick(t, sizeof(*a))] = rnd(t);
 
+	atomic_store(&doing[t->index], 100 + cmd);
 	size = some_size(t, &where);
 	if (clean) {
 		size = sizeof(*a);
@@ -638,7 +648,10 @@ static void *fuzz_thread(void *arg)
 	struct thread *t = arg;
 
 	while (time(NULL) < deadline) {
-		switch (pick(t, 16)) {
+		int op = pick(t, 16);
+
+		atomic_store(&doing[t->index], op);
+		switch (op) {
 		case 0:
 		case 1:
 			hammer_map(t);
@@ -773,6 +786,7 @@ static int fuzz(uint64_t seed, int seconds)
 	struct thread *threads = calloc(THREADS + OWNERS, sizeof(*threads));
 	pthread_t ids[THREADS + OWNERS];
 	unsigned long seen[THREADS + OWNERS] = {};
+	unsigned long calls_then[THREADS + OWNERS] = {};
 	time_t stalled[THREADS + OWNERS];
 	int i, fds_before = count_fds(), fds_after, failures = 0;
 	struct timespec t0, t1;
@@ -816,7 +830,9 @@ static int fuzz(uint64_t seed, int seconds)
 			       &threads[i]);
 	for (i = 0; i < THREADS + OWNERS; i++)
 		stalled[i] = time(NULL);
-	while (time(NULL) < deadline + STALL_LIMIT) {
+	while (time(NULL) < deadline + STALL_ABSOLUTE) {
+		unsigned long calls = atomic_load(&count.calls);
+
 		sleep(1);
 		for (i = 0; i < THREADS + OWNERS; i++) {
 			unsigned long now = atomic_load(&progress[i]);
@@ -824,15 +840,23 @@ static int fuzz(uint64_t seed, int seconds)
 			if (now != seen[i]) {
 				seen[i] = now;
 				stalled[i] = time(NULL);
+				calls_then[i] = calls;
 			}
 		}
 		if (atomic_load(&threads_done) == THREADS + OWNERS)
 			break;
 		for (i = 0; i < THREADS + OWNERS; i++) {
-			if (time(NULL) - stalled[i] < STALL_LIMIT)
+			time_t idle = time(NULL) - stalled[i];
+
+			bool others_ran = calls - calls_then[i] >= STALL_OTHERS;
+
+			if (idle < STALL_ABSOLUTE &&
+			    (idle < STALL_LIMIT || !others_ran))
 				continue;
-			printf("# thread %d made no progress in %d s: a hang\n",
-			       i, STALL_LIMIT);
+			printf("# thread %d made no progress in %ld s",
+			       i, (long)idle);
+			printf(" (%lu calls by the others), doing %d: a hang\n",
+			       calls - calls_then[i], atomic_load(&doing[i]));
 			fflush(stdout);
 			return failures + 1;
 		}
