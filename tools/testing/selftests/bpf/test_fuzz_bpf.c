@@ -203,7 +203,7 @@ static void fill_map_create(struct thread *t, union bpf_attr *a)
 	 * memory; absurd ones stay, to find an overflow in a size.
 	 */
 	if (((uint64_t)a->key_size + a->value_size) * a->max_entries >
-	    4 << 20 && (((uint64_t)a->key_size + a->value_size) *
+	    1 << 20 && (((uint64_t)a->key_size + a->value_size) *
 			a->max_entries < 1ULL << 33 || pick(t, 2)))
 		a->max_entries = 4;
 	if (!pick(t, 3))
@@ -394,7 +394,7 @@ static bool errno_allowed(int cmd, int e)
 	case EBADF: case EACCES: case ENOENT: case EEXIST: case ENOMEM:
 	case ENOSPC: case EOPNOTSUPP: case 524 /* ENOTSUPP */:
 	case EAGAIN: case EINTR: case EBUSY: case ERANGE: case ENXIO:
-	case EMFILE: case ENFILE:
+	case EMFILE: case ENFILE: case EBADFD:
 		return cmd < FIRST_UNKNOWN_CMD;
 	default:
 		return false;
@@ -412,7 +412,9 @@ static bool may_return_zero(int cmd)
 	switch (cmd) {
 	case BPF_MAP_LOOKUP_ELEM: case BPF_MAP_UPDATE_ELEM:
 	case BPF_MAP_DELETE_ELEM: case BPF_MAP_GET_NEXT_KEY:
-	case BPF_PROG_TEST_RUN:
+	case BPF_PROG_TEST_RUN: case BPF_PROG_GET_NEXT_ID:
+	case BPF_MAP_GET_NEXT_ID: case BPF_OBJ_GET_INFO_BY_FD:
+	case BPF_MAP_FREEZE:
 		return true;
 	default:
 		return false;
@@ -450,12 +452,13 @@ static int some_cmd(struct thread *t)
 		return PICK_OF(t, BPF_MAP_CREATE, BPF_MAP_LOOKUP_ELEM,
 			       BPF_MAP_UPDATE_ELEM, BPF_MAP_UPDATE_ELEM,
 			       BPF_MAP_DELETE_ELEM, BPF_MAP_GET_NEXT_KEY,
-			       BPF_PROG_LOAD, BPF_PROG_LOAD, BPF_PROG_TEST_RUN);
+			       BPF_PROG_LOAD, BPF_PROG_LOAD, BPF_PROG_TEST_RUN,
+			       BPF_PROG_GET_NEXT_ID, BPF_MAP_GET_NEXT_ID,
+			       BPF_OBJ_GET_INFO_BY_FD, BPF_MAP_FREEZE);
 	/* commands 6.1 has but the series lacks only on our kernel */
 	if (on_ours && pick(t, 2))
 		return PICK_OF(t, BPF_OBJ_PIN, BPF_OBJ_GET, BPF_PROG_ATTACH,
-			       BPF_PROG_GET_NEXT_ID, BPF_OBJ_GET_INFO_BY_FD,
-			       BPF_BTF_LOAD, BPF_LINK_CREATE, BPF_MAP_FREEZE,
+			       BPF_BTF_LOAD, BPF_LINK_CREATE,
 			       BPF_MAP_LOOKUP_BATCH, BPF_ITER_CREATE);
 	return PICK_OF(t, FIRST_UNKNOWN_CMD, FIRST_UNKNOWN_CMD + 1, 1000,
 		       -1, 0x80000000, rnd(t));
