@@ -77,6 +77,7 @@ enum {
 	EXT_ADD = 0, EXT_OR = 1, EXT_AND = 4, EXT_SUB = 5, EXT_XOR = 6,
 	EXT_CMP = 7,
 };
+
 enum { EXT_SHL = 4, EXT_SHR = 5, EXT_SAR = 7 };
 
 /* The largest instruction, the tail call, takes about 70 bytes. */
