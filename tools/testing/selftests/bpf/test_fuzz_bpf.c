@@ -45,13 +45,20 @@
 #define THREADS		6
 #define POOL		24	/* fds each of maps and programs */
 /*
- * A thread hangs if it makes no progress for STALL_LIMIT seconds while
- * the others make STALL_OTHERS calls (a TCG guest on a loaded host may
- * not run at all for a while), or for STALL_ABSOLUTE seconds.
+ * A thread that makes no progress for STALL_LIMIT seconds while the
+ * others make STALL_OTHERS calls (a TCG guest on a loaded host may not
+ * run at all for a while) is sent a signal: a long but legal call, a
+ * test run repeated billions of times, must then end with EINTR. It
+ * hangs if it makes no progress for STALL_LIMIT seconds more. A thread
+ * stuck for STALL_ABSOLUTE seconds, or for LATE seconds past the
+ * deadline (past it, only a call still running keeps a thread), is
+ * sent the signal too.
  */
 #define STALL_LIMIT	120
 #define STALL_OTHERS	5000
 #define STALL_ABSOLUTE	900
+#define LATE		5
+#define DONE		(-1)	/* what a thread that has ended does */
 #define BUF_SIZE	(4 * 1024 * 1024)	/* for keys, values, attrs */
 #define LOG_SIZE	(128 * 1024)
 #define PAGE		4096
@@ -184,6 +191,34 @@ static const uint32_t map_types[] = {
 	BPF_MAP_TYPE_PERCPU_HASH, BPF_MAP_TYPE_PERCPU_ARRAY,
 };
 
+static uint64_t map_bytes(const union bpf_attr *a)
+{
+	return ((uint64_t)a->key_size + a->value_size) * a->max_entries;
+}
+
+/*
+ * Sizes that may succeed stay small, not to exhaust the guest's memory
+ * (upstream's kernel too lets root take it all, array by array or
+ * value buffer by value buffer). Absurd ones stay, to find an overflow
+ * in a size, where one allocation must then exceed what the machine
+ * has and fail at once: not so for per-CPU maps, which allocate each
+ * value on its own.
+ */
+static void fit_map_size(struct thread *t, union bpf_attr *a)
+{
+	bool per_cpu = a->map_type == BPF_MAP_TYPE_PERCPU_HASH ||
+		       a->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+
+	if (map_bytes(a) <= 1 << 20 ||
+	    (map_bytes(a) >= 1ULL << 33 && !per_cpu && pick(t, 2)))
+		return;
+	a->max_entries = 4;
+	if (map_bytes(a) > 1 << 20)
+		a->value_size = PICK_OF(t, 4096, 65536);
+	if (map_bytes(a) > 1 << 20)
+		a->key_size = 16;
+}
+
 static void fill_map_create(struct thread *t, union bpf_attr *a)
 {
 	a->map_type = pick(t, 6) ? map_types[pick(t, ARRAY_SIZE(map_types))] :
@@ -198,14 +233,7 @@ static void fill_map_create(struct thread *t, union bpf_attr *a)
 		a->key_size = 4;
 		a->value_size = 4;
 	}
-	/*
-	 * Sizes that may succeed stay small, not to exhaust the guest's
-	 * memory; absurd ones stay, to find an overflow in a size.
-	 */
-	if (((uint64_t)a->key_size + a->value_size) * a->max_entries >
-	    1 << 20 && (((uint64_t)a->key_size + a->value_size) *
-			a->max_entries < 1ULL << 33 || pick(t, 2)))
-		a->max_entries = 4;
+	fit_map_size(t, a);
 	if (!pick(t, 3))
 		a->map_flags = pick(t, 2) ? 1U << pick(t, 16) : rnd(t);
 	if (!pick(t, 4))
@@ -396,6 +424,8 @@ static bool errno_allowed(int cmd, int e)
 	case EAGAIN: case EINTR: case EBUSY: case ERANGE: case ENXIO:
 	case EMFILE: case ENFILE: case EBADFD:
 		return cmd < FIRST_UNKNOWN_CMD;
+	case ENOTSOCK:	/* a socket map, which only the reference has */
+		return !on_ours && cmd < FIRST_UNKNOWN_CMD;
 	default:
 		return false;
 	}
@@ -530,6 +560,8 @@ static void random_command(struct thread *t)
 	/* one random byte anywhere, now and then */
 	if (!clean && !pick(t, 8))
 		((uint8_t *)a)[pick(t, sizeof(*a))] = rnd(t);
+	if (cmd == BPF_MAP_CREATE)
+		fit_map_size(t, a);
 
 	atomic_store(&doing[t->index], 100 + cmd);
 	size = some_size(t, &where);
@@ -675,6 +707,7 @@ static void *fuzz_thread(void *arg)
 			random_command(t);
 		}
 	}
+	atomic_store(&doing[t->index], DONE);
 	atomic_fetch_add(&threads_done, 1);
 	return NULL;
 }
@@ -746,6 +779,7 @@ static void *owned_map_thread(void *arg)
 		}
 	}
 	close(fd);
+	atomic_store(&doing[t->index], DONE);
 	atomic_fetch_add(&threads_done, 1);
 	return NULL;
 }
@@ -766,6 +800,29 @@ static int count_fds(void)
 	return n;
 }
 
+/* Where the guest's memory is, for a run that ends in the OOM killer. */
+static void print_memory(void)
+{
+	static const char *const fields[] = {
+		"MemFree:", "Slab:", "VmallocUsed:", "Percpu:",
+	};
+	char line[128];
+	size_t i;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return;
+	printf("# memory:");
+	while (fgets(line, sizeof(line), f)) {
+		for (i = 0; i < ARRAY_SIZE(fields); i++)
+			if (!strncmp(line, fields[i], strlen(fields[i])))
+				printf(" %s %ld kB", fields[i],
+				       strtol(line + strlen(fields[i]), NULL, 10));
+	}
+	printf("\n");
+	fclose(f);
+}
+
 static void drain_pools(void)
 {
 	int i, fd;
@@ -784,13 +841,18 @@ static void drain_pools(void)
  * Runs the threads until @seconds have passed; the main thread watches
  * that each keeps making progress. Returns the number of failures.
  */
+static void interrupted(int sig)
+{
+}
+
 static int fuzz(uint64_t seed, int seconds)
 {
+	struct sigaction interrupt = { .sa_handler = interrupted };
 	struct thread *threads = calloc(THREADS + OWNERS, sizeof(*threads));
 	pthread_t ids[THREADS + OWNERS];
 	unsigned long seen[THREADS + OWNERS] = {};
 	unsigned long calls_then[THREADS + OWNERS] = {};
-	time_t stalled[THREADS + OWNERS];
+	time_t stalled[THREADS + OWNERS], interrupted_at[THREADS + OWNERS];
 	int i, fds_before = count_fds(), fds_after, failures = 0;
 	struct timespec t0, t1;
 	double secs;
@@ -831,30 +893,48 @@ static int fuzz(uint64_t seed, int seconds)
 		pthread_create(&ids[i], NULL,
 			       i < THREADS ? fuzz_thread : owned_map_thread,
 			       &threads[i]);
-	for (i = 0; i < THREADS + OWNERS; i++)
+	for (i = 0; i < THREADS + OWNERS; i++) {
 		stalled[i] = time(NULL);
+		interrupted_at[i] = 0;
+	}
+	/* no SA_RESTART: the call the signal interrupts returns EINTR */
+	sigaction(SIGUSR1, &interrupt, NULL);
 	while (time(NULL) < deadline + STALL_ABSOLUTE) {
 		unsigned long calls = atomic_load(&count.calls);
 
 		sleep(1);
+		if (privileged && !(time(NULL) % 10))
+			print_memory();
 		for (i = 0; i < THREADS + OWNERS; i++) {
 			unsigned long now = atomic_load(&progress[i]);
 
 			if (now != seen[i]) {
 				seen[i] = now;
 				stalled[i] = time(NULL);
+				interrupted_at[i] = 0;
 				calls_then[i] = calls;
 			}
 		}
 		if (atomic_load(&threads_done) == THREADS + OWNERS)
 			break;
 		for (i = 0; i < THREADS + OWNERS; i++) {
-			time_t idle = time(NULL) - stalled[i];
-
+			time_t now = time(NULL), idle = now - stalled[i];
 			bool others_ran = calls - calls_then[i] >= STALL_OTHERS;
+			bool overdue = now > deadline + LATE && idle >= LATE;
 
-			if (idle < STALL_ABSOLUTE &&
-			    (idle < STALL_LIMIT || !others_ran))
+			if (atomic_load(&doing[i]) == DONE)
+				continue;
+			if (!interrupted_at[i]) {
+				if (!overdue && idle < STALL_ABSOLUTE &&
+				    (idle < STALL_LIMIT || !others_ran))
+					continue;
+				interrupted_at[i] = now;
+				printf("# thread %d idle %ld s, doing %d: interrupted\n",
+				       i, (long)idle, atomic_load(&doing[i]));
+				pthread_kill(ids[i], SIGUSR1);
+				continue;
+			}
+			if (now - interrupted_at[i] < STALL_LIMIT)
 				continue;
 			printf("# thread %d made no progress in %ld s",
 			       i, (long)idle);
