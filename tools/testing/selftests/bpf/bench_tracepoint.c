@@ -15,8 +15,8 @@
 #include "ebpf_trace.h"
 #include "bench.h"
 
-#define ROUNDS		7
-#define CALLS_PER_ROUND	20000
+#define ROUNDS		15
+#define CALLS_PER_ROUND	100000
 
 static double ns_per_call(void)
 {
@@ -74,6 +74,8 @@ int main(void)
 		prog[r] = ns_per_call();
 		close(ev);
 		hit[r] = prog[r] - none[r];
+		printf("# round %d: nothing attached %.1f ns, counting %.1f ns\n",
+		       r, none[r], prog[r]);
 	}
 	printf("bench tracepoint/nothing_attached %.1f ns\n",
 	       median(none, ROUNDS));
