@@ -204,7 +204,8 @@ initramfs: kernel guest
 # family of abstract values, at 64 bits random sets (the seed printed).
 # `make test` runs it before it boots the guest.
 VALS_DIR := tools/testing/selftests/bpf/vals
-VALS_SRCS := kernel/bpf/vals.c kernel/bpf/vals.h $(wildcard $(VALS_DIR)/*)
+VALS_SRCS := kernel/bpf/vals.c kernel/bpf/vals.h $(wildcard $(VALS_DIR)/*) \
+	tools/testing/selftests/bpf/bpf_concrete.h
 
 $(B)/vals/vals_soundness%: $(VALS_SRCS)
 	@mkdir -p $(@D)
@@ -252,7 +253,8 @@ bench: all reference
 	@$(HOST)/bench.sh --pairs $(PAIRS) --timeout $(TIMEOUT) -- $(T)
 
 # The differential's checking interpreter runs on the host.
-$(B)/host-tools/oob_search: tools/testing/selftests/bpf/oob_search.c $(GUEST_DEPS) | kernel
+$(B)/host-tools/oob_search: tools/testing/selftests/bpf/oob_search.c \
+		tools/testing/selftests/bpf/bpf_concrete.h $(GUEST_DEPS) | kernel
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@"
 	@gcc -O2 -Wall -Wextra -Wno-unused-parameter -isystem $(USR)/include \

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpf_concrete.h"
 #include "random_prog.h"
 
 #define STACK_SIZE	512
@@ -154,85 +155,6 @@ static struct reg scalar(uint64_t v)
 	return (struct reg){ v, SCALAR };
 }
 
-static uint64_t alu(uint8_t op, uint64_t a, uint64_t b, bool is64)
-{
-	unsigned int mask = is64 ? 63 : 31;
-
-	if (!is64) {
-		a = (uint32_t)a;
-		b = (uint32_t)b;
-	}
-	switch (op) {
-	case BPF_ADD:
-		return a + b;
-	case BPF_SUB:
-		return a - b;
-	case BPF_MUL:
-		return a * b;
-	case BPF_DIV:
-		return b ? a / b : 0;
-	case BPF_MOD:
-		return b ? a % b : a;
-	case BPF_OR:
-		return a | b;
-	case BPF_AND:
-		return a & b;
-	case BPF_XOR:
-		return a ^ b;
-	case BPF_LSH:
-		return a << (b & mask);
-	case BPF_RSH:
-		return a >> (b & mask);
-	case BPF_ARSH:
-		return is64 ? (uint64_t)((int64_t)a >> (b & mask)) :
-		       (uint32_t)((int32_t)a >> (b & mask));
-	case BPF_NEG:
-		return -a;
-	case BPF_MOV:
-		return b;
-	default:
-		return 0;
-	}
-}
-
-static bool cond(uint8_t op, uint64_t a, uint64_t b, bool is64)
-{
-	int64_t sa = a, sb = b;
-
-	if (!is64) {
-		a = (uint32_t)a;
-		b = (uint32_t)b;
-		sa = (int32_t)a;
-		sb = (int32_t)b;
-	}
-	switch (op) {
-	case BPF_JEQ:
-		return a == b;
-	case BPF_JNE:
-		return a != b;
-	case BPF_JGT:
-		return a > b;
-	case BPF_JGE:
-		return a >= b;
-	case BPF_JLT:
-		return a < b;
-	case BPF_JLE:
-		return a <= b;
-	case BPF_JSGT:
-		return sa > sb;
-	case BPF_JSGE:
-		return sa >= sb;
-	case BPF_JSLT:
-		return sa < sb;
-	case BPF_JSLE:
-		return sa <= sb;
-	case BPF_JSET:
-		return a & b;
-	default:
-		return false;
-	}
-}
-
 static int size_of(uint8_t code)
 {
 	return rprog_size_bytes(BPF_SIZE(code));
@@ -263,7 +185,7 @@ static int do_atomic(struct machine *m, int pc, const struct bpf_insn *in)
 		m->r[R0] = scalar(old);
 		return 0;
 	}
-	store(p, size, alu(in->imm & ~BPF_FETCH, old, v, size == 8));
+	store(p, size, concrete_alu(in->imm & ~BPF_FETCH, old, v, size * 8));
 	if (in->imm & BPF_FETCH)
 		*src = scalar(old);
 	return 0;
@@ -351,9 +273,7 @@ static int run(struct machine *m, const struct rprog *g)
 				*dst = b;
 				break;
 			}
-			v = alu(op, dst->v, b.v, is64);
-			if (!is64)
-				v = (uint32_t)v;
+			v = concrete_alu(op, dst->v, b.v, is64 ? 64 : 32);
 			/* pointer +- scalar stays a pointer */
 			if (is64 && op == BPF_ADD && dst->region != SCALAR &&
 			    b.region == SCALAR)
@@ -450,8 +370,8 @@ static int run(struct machine *m, const struct rprog *g)
 				pc += in->off;
 				break;
 			}
-			if (cond(op, dst->v, BPF_SRC(in->code) == BPF_X ?
-				 src->v : (uint64_t)(int64_t)in->imm, is64))
+			if (concrete_cond(op, dst->v, BPF_SRC(in->code) == BPF_X ?
+				 src->v : (uint64_t)(int64_t)in->imm, is64 ? 64 : 32))
 				pc += in->off;
 			break;
 		}

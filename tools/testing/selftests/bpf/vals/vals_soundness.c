@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "vals.h"
+#include "../bpf_concrete.h"
 
 #define W	VALS_BITS
 #define H	VALS_HALF
@@ -45,88 +46,12 @@ static unsigned long long checks;
 
 /* ---- concrete semantics ------------------------------------------------ */
 
-static VALS_U mask_of(int width)
-{
-	return width == W ? VALS_UMAX : VALS_HUMAX;
-}
-
-/* @x's low @width bits as a signed number */
-static int64_t sext(VALS_U x, int width)
-{
-	uint64_t v = (uint64_t)x & (uint64_t)mask_of(width);
-	uint64_t sign = 1ULL << (width - 1);
-
-	return (int64_t)((v ^ sign) - sign);
-}
-
-static VALS_U alu(u8 op, VALS_U x, VALS_U y, int width)
-{
-	uint64_t m = mask_of(width), a = x & m, b = y & m;
-	unsigned int sh = b & (width - 1);
-
-	switch (op) {
-	case BPF_ADD:
-		return (a + b) & m;
-	case BPF_SUB:
-		return (a - b) & m;
-	case BPF_MUL:
-		return (a * b) & m;
-	case BPF_DIV:
-		return b ? a / b : 0;
-	case BPF_MOD:
-		return b ? a % b : a;
-	case BPF_OR:
-		return a | b;
-	case BPF_AND:
-		return a & b;
-	case BPF_XOR:
-		return a ^ b;
-	case BPF_LSH:
-		return (a << sh) & m;
-	case BPF_RSH:
-		return a >> sh;
-	case BPF_ARSH:
-		return (uint64_t)(sext(a, width) >> sh) & m;
-	case BPF_NEG:
-		return -a & m;
-	case BPF_MOV:
-		return b;
-	}
-	abort();
-}
-
+/* The domain's own jump, the negation of JSET, on top of the others. */
 static bool cond(u8 op, VALS_U x, VALS_U y, int width)
 {
-	uint64_t m = mask_of(width), a = x & m, b = y & m;
-	int64_t sa = sext(x, width), sb = sext(y, width);
-
-	switch (op) {
-	case BPF_JEQ:
-		return a == b;
-	case BPF_JNE:
-		return a != b;
-	case BPF_JGT:
-		return a > b;
-	case BPF_JGE:
-		return a >= b;
-	case BPF_JLT:
-		return a < b;
-	case BPF_JLE:
-		return a <= b;
-	case BPF_JSGT:
-		return sa > sb;
-	case BPF_JSGE:
-		return sa >= sb;
-	case BPF_JSLT:
-		return sa < sb;
-	case BPF_JSLE:
-		return sa <= sb;
-	case BPF_JSET:
-		return a & b;
-	case VALS_JNSET:
-		return !(a & b);
-	}
-	abort();
+	if (op == VALS_JNSET)
+		return !concrete_cond(BPF_JSET, x, y, width);
+	return concrete_cond(op, x, y, width);
 }
 
 /* Is @x one of the values @v stands for? */
@@ -135,9 +60,9 @@ static bool contains(const struct vals *v, VALS_U x)
 	uint64_t lo = x & VALS_HUMAX;
 
 	return (x & ~v->b.unk) == v->b.val && x >= v->umin && x <= v->umax &&
-	       sext(x, W) >= v->smin && sext(x, W) <= v->smax &&
+	       concrete_sext(x, W) >= v->smin && concrete_sext(x, W) <= v->smax &&
 	       lo >= v->umin32 && lo <= v->umax32 &&
-	       sext(x, H) >= v->smin32 && sext(x, H) <= v->smax32;
+	       concrete_sext(x, H) >= v->smin32 && concrete_sext(x, H) <= v->smax32;
 }
 
 /* ---- abstract values with the concrete values they must contain ------- */
@@ -228,7 +153,7 @@ static void check_alu(const struct aval *a, const struct aval *b, u8 op,
 		     a->x[0], b->x[0]);
 	for (i = 0; i < a->n; i++) {
 		for (j = 0; j < b->n; j++) {
-			VALS_U z = alu(op, a->x[i], b->x[j], width);
+			VALS_U z = concrete_alu(op, a->x[i], b->x[j], width);
 
 			checks++;
 			if (!contains(&r, z))
