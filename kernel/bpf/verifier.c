@@ -1829,8 +1829,14 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 		      const struct step *step)
 {
 	u8 op = BPF_OP(in->code);
-	bool eq = op == BPF_JEQ || op == BPF_JNE;
-	bool k = BPF_SRC(in->code) == BPF_K && BPF_CLASS(in->code) == BPF_JMP;
+	bool x = BPF_SRC(in->code) == BPF_X;
+	/*
+	 * Against 0, the immediate or a register known to hold it; not in
+	 * 32 bits, where a valid pointer's low half may be 0.
+	 */
+	bool null_test = (op == BPF_JEQ || op == BPF_JNE) &&
+			 BPF_CLASS(in->code) == BPF_JMP && !is_ptr(b) &&
+			 vals_is_zero(&b->v);
 	u32 target = env->insn + in->off + 1;
 	struct state *other;
 	int err;
@@ -1839,15 +1845,19 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 		return reject(env, -EACCES,
 			      "R%d: unprivileged programs may not compare pointers",
 			      in->src_reg);
+	/* the way the jump goes depends on that register being 0 */
+	if (null_test && x && (a->kind == K_VALUE ||
+			       a->kind == K_VALUE_OR_NULL))
+		make_precise(env, BIT(in->src_reg), 0);
 	/* a map value pointer is never NULL */
-	if (k && eq && !in->imm && a->kind == K_VALUE) {
+	if (null_test && a->kind == K_VALUE) {
 		err = speculate(env, op == BPF_JNE ? env->insn + 1 : target,
 				step);
 		env->insn = op == BPF_JNE ? target : env->insn + 1;
 		return err;
 	}
 	/* checking a lookup result: NULL on one side, a value on the other */
-	if (k && eq && !in->imm && a->kind == K_VALUE_OR_NULL) {
+	if (null_test && a->kind == K_VALUE_OR_NULL) {
 		u32 id = a->id;
 
 		other = fork_path(env, target, step);

@@ -1349,6 +1349,64 @@ static const struct vcase cases[] = {
 		/* unprivileged: the other side runs speculatively */
 		.result = ACCEPT, .run = true, .retval = 3, .unpriv = U_REJECT,
 	},
+	/*
+	 * Against a register known to hold 0 as against the immediate. The
+	 * other side reads past the value: explored, it is refused.
+	 */
+	{
+		.name = "maps: a value pointer is never a register holding 0",
+		.insns = {
+			VALUE(MAP_ARRAY8), MOV64I(R1, 0),
+			J(BPF_JNE, R0, R1, 2),
+			LDX(BPF_DW, R0, R0, 64), EXIT(),
+			MOV64I(R0, 3), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 3,
+		.unpriv = U_REJECT, .unpriv_log = "8-byte map value",
+	},
+	{
+		.name = "maps: a value pointer may equal a register holding 1",
+		.insns = {
+			VALUE(MAP_ARRAY8), MOV64I(R1, 1),
+			J(BPF_JNE, R0, R1, 2),
+			LDX(BPF_DW, R0, R0, 64), EXIT(),
+			MOV64I(R0, 3), EXIT(),
+		},
+		.result = REJECT, .log = "8-byte map value",
+		.unpriv = U_REJECT, .unpriv_log = "compare pointers",
+	},
+	/*
+	 * The register's 0 decides the jump, so it is precise: the path
+	 * where it holds 1, explored second, is not pruned at the jump.
+	 */
+	{
+		.name = "maps: a register compared as 0 with a pointer is precise",
+		.insns = {
+			VALUE(MAP_ARRAY8), LDX(BPF_DW, R1, R0, 0),
+			MOV64I(R2, 1),
+			JI(BPF_JEQ, R1, 7, 1),
+			MOV64I(R2, 0),
+			J(BPF_JNE, R0, R2, 2),
+			LDX(BPF_DW, R0, R0, 64), EXIT(),
+			MOV64I(R0, 3), EXIT(),
+		},
+		.result = REJECT, .log = "8-byte map value",
+		.unpriv = U_REJECT,
+	},
+	{
+		.name = "maps: a register compared as 0 with a pointer, 1 first",
+		.insns = {
+			VALUE(MAP_ARRAY8), LDX(BPF_DW, R1, R0, 0),
+			MOV64I(R2, 0),
+			JI(BPF_JEQ, R1, 7, 1),
+			MOV64I(R2, 1),
+			J(BPF_JNE, R0, R2, 2),
+			LDX(BPF_DW, R0, R0, 64), EXIT(),
+			MOV64I(R0, 3), EXIT(),
+		},
+		.result = REJECT, .log = "8-byte map value",
+		.unpriv = U_REJECT,
+	},
 
 	/* ---- pointers: what arithmetic and which uses are allowed ------------------- */
 #define PTR_E(nm, ok, e, lg, ...) {					\
