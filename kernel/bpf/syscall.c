@@ -33,6 +33,7 @@
 #include <linux/memcontrol.h>
 #include <linux/nodemask.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/syscalls.h>
@@ -86,6 +87,9 @@ void *ebpf_map_area_alloc(u64 size, int numa_node)
 
 void __percpu *ebpf_map_percpu_alloc(u32 size)
 {
+	/* Values are allocated one by one, for minutes: a killed creator stops. */
+	if (fatal_signal_pending(current))
+		return NULL;
 	return __alloc_percpu_gfp(size, 8, MAP_GFP);
 }
 
