@@ -1213,11 +1213,14 @@ static int stack_write(struct env *env, struct frame *fr, s64 addr, int size,
 	struct slot *s;
 	int b, i, err;
 
-	/* a frame's stack goes when it returns: nothing may point there */
-	if (val && val->kind == K_STACK && val->frame > fr - env->cur->frames)
-		return reject(env, -EACCES,
-			      "a pointer to the stack of frame %u would outlive it in frame %u",
-			      val->frame, (u32)(fr - env->cur->frames));
+	/*
+	 * A frame's stack goes when it returns: nothing may point there
+	 * from a caller's frame. As 6.1, no stack pointer at all may be
+	 * stored in a caller's stack.
+	 */
+	if (val && val->kind == K_STACK && fr != &env->cur->frames[env->cur->depth - 1])
+		return reject(env, -EINVAL,
+			      "a stack pointer may not be stored in the stack of a caller");
 	err = stack_grow(env, fr, addr);
 	if (err)
 		return err;
@@ -2569,10 +2572,11 @@ static int do_ld(struct env *env, const struct bpf_insn *in)
 
 static int do_exit_insn(struct env *env)
 {
-	if (reg_at(env, BPF_REG_0)->kind == K_NONE)
-		return reject(env, -EACCES, "R0 is not set at exit");
+	/* a function's R0 may be unset (void): its caller may not read it */
 	if (env->cur->depth > 1)
 		return do_subprog_exit(env);
+	if (reg_at(env, BPF_REG_0)->kind == K_NONE)
+		return reject(env, -EACCES, "R0 is not set at exit");
 	return check_no_leak(env, BPF_REG_0, "as the return value") ?: 1;
 }
 

@@ -25,28 +25,56 @@
 }
 
 /* A chain of @n calls, each function calling the next; the last returns 1. */
-#define CALL_THEN_EXIT	CALLF(1), EXIT()
-#define CHAIN7		CALL_THEN_EXIT, CALL_THEN_EXIT, CALL_THEN_EXIT,	\
-			CALL_THEN_EXIT, CALL_THEN_EXIT, CALL_THEN_EXIT,	\
-			CALL_THEN_EXIT
+#define CALL_THEN_EXIT	INSNS(CALLF(1), EXIT())
+#define CHAIN7		INSNS(CALL_THEN_EXIT, CALL_THEN_EXIT,		\
+			      CALL_THEN_EXIT, CALL_THEN_EXIT,		\
+			      CALL_THEN_EXIT, CALL_THEN_EXIT,		\
+			      CALL_THEN_EXIT)
 
 /*
- * r1 = @first on the path explored first (the fall-through), @second on
- * the other; r6 = a 48-byte map value. Then the rest, whose calls carry
- * r1 to an access at r6 + r1.
+ * r1 = @first on the path explored first (the jump not taken), @second
+ * on the other; r6 = a 48-byte map value. Then the rest, whose calls
+ * carry r1 to an access at r6 + r1.
  */
 #define CALLS_MEET(first, second, ...)					\
-	VALUE(MAP_ARRAY48), MOV64(R6, R0),				\
-	LDX(BPF_W, R2, R6, 0), MOV64I(R1, second),			\
-	JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, first),			\
-	__VA_ARGS__
+	INSNS(VALUE(MAP_ARRAY48), MOV64(R6, R0),			\
+	      LDX(BPF_W, R2, R6, 0), MOV64I(R1, second),		\
+	      JI(BPF_JEQ, R2, 0, 1), MOV64I(R1, first),			\
+	      __VA_ARGS__)
 
 /* safe value first, then the unsafe one: refused only if r1 was precise */
-#define CALLS_PRUNE(nm, ...)						\
+#define CALLS_PRUNED(nm, ...)						\
 	CALLS_REFUSED("pruning: " nm " (safe path first)", EACCES, NULL,\
-		      CALLS_MEET(0, 100, __VA_ARGS__)),			\
+		      CALLS_MEET(0, 100, __VA_ARGS__))
+/* and its twin, where both are safe */
+#define CALLS_PRUNED_SAFE(nm, ...)					\
 	CALLS_RUN("pruning: " nm " (both safe)", 0,			\
 		  CALLS_MEET(0, 40, __VA_ARGS__))
+
+/* an argument a function adds to a pointer */
+#define PRUNE_ARG_TO_PTR						\
+	INSNS(MOV64(R2, R6), CALLF(1), EXIT(),				\
+	      A64(BPF_ADD, R2, R1), ST(BPF_B, R2, 0, 0), MOV64I(R0, 0),	\
+	      EXIT())
+
+/* a value a function returns */
+#define PRUNE_RETURNED							\
+	INSNS(CALLF(4), A64(BPF_ADD, R6, R0), ST(BPF_B, R6, 0, 0),	\
+	      MOV64I(R0, 0), EXIT(),					\
+	      MOV64(R0, R1), EXIT())
+
+/* a value kept in r7 across a function that reuses r7 */
+#define PRUNE_KEPT_R7							\
+	INSNS(MOV64(R7, R1), CALLF(4), A64(BPF_ADD, R6, R7),		\
+	      ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT(),		\
+	      MOV64I(R7, 0), MOV64I(R0, 0), EXIT())
+
+/* a value a function stores in its caller's stack */
+#define PRUNE_CALLER_STACK						\
+	INSNS(MOV64(R2, R10), A64I(BPF_ADD, R2, -8), CALLF(5),		\
+	      LDX(BPF_DW, R1, R10, -8), A64(BPF_ADD, R6, R1),		\
+	      ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT(),		\
+	      STX(BPF_DW, R2, 0, R1), MOV64I(R0, 0), EXIT())
 
 static const struct vcase call_cases[] = {
 	/* ---- what a function gets and gives back -------------------------- */
@@ -74,14 +102,34 @@ static const struct vcase call_cases[] = {
 	CALLS_RUN("r0 is the result after a call", 1,
 		  MOV64I(R1, 1), CALLF(2), A64I(BPF_ADD, R0, 1), EXIT(),
 		  MOV64I(R0, 0), EXIT()),
-	CALLS_REFUSED("a function that does not set r0", EACCES,
-		      "R0 is not set",
-		      CALLF(2), MOV64I(R0, 0), EXIT(),
+	CALLS_REFUSED("the result of a function that does not set r0", EACCES,
+		      "R0 is read before it is written",
+		      CALLF(2), A64I(BPF_ADD, R0, 1), EXIT(),
 		      MOV64I(R1, 0), EXIT()),
+	CALLS_RUN("a function that does not set r0 (void)", 4,
+		  CALLF(2), MOV64I(R0, 4), EXIT(),
+		  MOV64I(R1, 0), EXIT()),
 	CALLS_RUN("one function called from two places", 30,
 		  MOV64I(R1, 1), CALLF(5), MOV64(R6, R0),
 		  MOV64I(R1, 2), CALLF(2), A64(BPF_ADD, R0, R6), EXIT(),
 		  MOV64(R0, R1), A64I(BPF_MUL, R0, 10), EXIT()),
+
+	/*
+	 * Two paths call the function from two places: the second may not
+	 * stop at the function's entry, where the first was proven safe,
+	 * since it returns elsewhere.
+	 */
+	CALLS_REFUSED("the same function, then an unsafe return site", EACCES,
+		      "not a pointer",
+		      LDX(BPF_W, R2, R1, SKB(len)), JI(BPF_JEQ, R2, 0, 3),
+		      CALLF(5), MOV64I(R0, 0), EXIT(),
+		      CALLF(2), LDX(BPF_DW, R0, R0, 0), EXIT(),
+		      MOV64I(R0, 1), EXIT()),
+	CALLS_RUN("the same function, then a safe return site", 0,
+		  LDX(BPF_W, R2, R1, SKB(len)), JI(BPF_JEQ, R2, 0, 3),
+		  CALLF(5), MOV64I(R0, 0), EXIT(),
+		  CALLF(2), A64I(BPF_ADD, R0, 1), EXIT(),
+		  MOV64I(R0, 1), EXIT()),
 
 	/* ---- stacks: each frame its own, the caller's by pointer ---------- */
 	CALLS_RUN("frames have stacks of their own", 12,
@@ -108,18 +156,20 @@ static const struct vcase call_cases[] = {
 	CALLS_RUN("a function returns the context", 50,
 		  CALLF(2), LDX(BPF_W, R0, R0, SKB(len)), EXIT(),
 		  MOV64(R0, R1), EXIT()),
-	/* the caller would hold a pointer into a frame that is gone */
+	/*
+	 * The caller would hold a pointer into a frame that is gone; as
+	 * 6.1, no stack pointer may be stored in a caller's stack.
+	 */
 	CALLS_REFUSED("a function stores its stack pointer in its caller's stack",
-		      EACCES, "would outlive it",
-		      MOV64(R1, R10), A64I(BPF_ADD, R1, -8), CALLF(4),
-		      LDX(BPF_DW, R2, R10, -8), ST(BPF_DW, R2, -8, 5),
-		      LDX(BPF_DW, R0, R10, -16), EXIT(),
+		      EINVAL, "stack of a caller",
+		      MOV64(R1, R10), A64I(BPF_ADD, R1, -8), CALLF(2),
+		      LDX(BPF_DW, R0, R10, -8), EXIT(),
 		      STX(BPF_DW, R1, 0, R10), MOV64I(R0, 0), EXIT()),
-	CALLS_RUN("a function stores its caller's stack pointer there", 5,
-		  MOV64(R1, R10), A64I(BPF_ADD, R1, -8), CALLF(4),
-		  LDX(BPF_DW, R2, R10, -8), ST(BPF_DW, R2, -8, 5),
-		  LDX(BPF_DW, R0, R10, -16), EXIT(),
-		  STX(BPF_DW, R1, 0, R1), MOV64I(R0, 0), EXIT()),
+	CALLS_RUN("a function stores its caller's stack pointer in its own", 5,
+		  MOV64(R1, R10), A64I(BPF_ADD, R1, -8), CALLF(2),
+		  LDX(BPF_DW, R0, R10, -8), EXIT(),
+		  STX(BPF_DW, R10, -8, R1), LDX(BPF_DW, R2, R10, -8),
+		  ST(BPF_DW, R2, 0, 5), MOV64I(R0, 0), EXIT()),
 
 	/* ---- the shape of functions --------------------------------------- */
 	CALLS_REFUSED("a function calls itself", EINVAL, "recursive",
@@ -184,21 +234,12 @@ static const struct vcase call_cases[] = {
 		  MOV64I(R0, 2), EXIT()),
 
 	/* ---- precision across calls ---------------------------------------- */
-	CALLS_PRUNE("an argument a function adds to a pointer",
-		    MOV64(R2, R6), CALLF(1), EXIT(),
-		    A64(BPF_ADD, R2, R1), ST(BPF_B, R2, 0, 0), MOV64I(R0, 0),
-		    EXIT()),
-	CALLS_PRUNE("a value a function returns",
-		    CALLF(4), A64(BPF_ADD, R6, R0), ST(BPF_B, R6, 0, 0),
-		    MOV64I(R0, 0), EXIT(),
-		    MOV64(R0, R1), EXIT()),
-	CALLS_PRUNE("a value kept in r7 across a function that reuses r7",
-		    MOV64(R7, R1), CALLF(4), A64(BPF_ADD, R6, R7),
-		    ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT(),
-		    MOV64I(R7, 0), MOV64I(R0, 0), EXIT()),
-	CALLS_PRUNE("a value a function stores in its caller's stack",
-		    MOV64(R2, R10), A64I(BPF_ADD, R2, -8), CALLF(5),
-		    LDX(BPF_DW, R1, R10, -8), A64(BPF_ADD, R6, R1),
-		    ST(BPF_B, R6, 0, 0), MOV64I(R0, 0), EXIT(),
-		    STX(BPF_DW, R2, 0, R1), MOV64I(R0, 0), EXIT()),
+	CALLS_PRUNED("an argument a function adds to a pointer", PRUNE_ARG_TO_PTR),
+	CALLS_PRUNED_SAFE("an argument a function adds to a pointer", PRUNE_ARG_TO_PTR),
+	CALLS_PRUNED("a value a function returns", PRUNE_RETURNED),
+	CALLS_PRUNED_SAFE("a value a function returns", PRUNE_RETURNED),
+	CALLS_PRUNED("a value kept in r7 across a function that reuses r7", PRUNE_KEPT_R7),
+	CALLS_PRUNED_SAFE("a value kept in r7 across a function that reuses r7", PRUNE_KEPT_R7),
+	CALLS_PRUNED("a value a function stores in its caller's stack", PRUNE_CALLER_STACK),
+	CALLS_PRUNED_SAFE("a value a function stores in its caller's stack", PRUNE_CALLER_STACK),
 };
