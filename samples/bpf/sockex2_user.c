@@ -4,8 +4,9 @@
  * libbpf, attaches its program to a packet socket on lo, and, while it
  * makes UDP and TCP traffic over loopback (IPv6 too if the kernel has
  * it), prints the table of flows the program found after each round.
- * Exits 0 only if the UDP flow it made has exactly the packets and
- * bytes it sent.
+ * Then bpftool shows the program, its instructions and the map. Exits
+ * 0 only if the UDP flow it made has exactly the packets and bytes it
+ * sent.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -124,6 +126,33 @@ static void print_flows(int map)
 	}
 }
 
+/* What bpftool (on PATH) shows of the program and its map, loaded. */
+static void show_with_bpftool(int prog_fd, int map_fd)
+{
+	struct bpf_prog_info prog = {};
+	struct bpf_map_info map = {};
+	__u32 len = sizeof(prog);
+	static const char * const what[] = { "prog show id %u",
+					     "prog dump xlated id %u",
+					     "map dump id %u" };
+	char cmd[64];
+	int i;
+
+	if (bpf_obj_get_info_by_fd(prog_fd, &prog, &len))
+		return;
+	len = sizeof(map);
+	if (bpf_obj_get_info_by_fd(map_fd, &map, &len))
+		return;
+	for (i = 0; i < 3; i++) {
+		memcpy(cmd, "bpftool ", 8);
+		snprintf(cmd + 8, sizeof(cmd) - 8, what[i],
+			 i < 2 ? prog.id : map.id);
+		printf("\n$ %s\n", cmd);
+		if (system(cmd))
+			printf("(%s failed)\n", cmd);
+	}
+}
+
 /* The flow of the IPv4 datagrams from @tx's port to @rx's. */
 static void udp_flow(int tx, int rx, struct flow *f)
 {
@@ -187,6 +216,7 @@ int main(void)
 		printf("\nround %d:\n", round);
 		print_flows(map);
 	}
+	show_with_bpftool(fd, map);
 	close(sock);
 	bpf_map_lookup_elem(map, &udp, &got);
 	printf("\nUDP 127.0.0.1:%u -> 127.0.0.1:%u: %llu packets, %llu bytes; "
