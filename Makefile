@@ -116,7 +116,8 @@ GUEST_DEPS := $(wildcard $(REPO)/tools/lib/ebpf/*.h) \
 	$(wildcard $(REPO)/tools/testing/selftests/bpf/*.h)
 TEST_SRCS := $(wildcard tools/testing/selftests/bpf/test_*.c)
 BENCH_SRCS := $(wildcard tools/testing/selftests/bpf/bench_*.c)
-SAMPLE_SRCS := $(wildcard samples/bpf/*.c)
+# samples/bpf/NAME_kern.c is a sample's BPF program: /bpf/NAME_kern.o
+SAMPLE_SRCS := $(filter-out %_kern.c,$(wildcard samples/bpf/*.c))
 GUEST_BINS := $(patsubst tools/testing/selftests/bpf/%.c,$(GUEST)/tests/%,$(TEST_SRCS)) \
 	$(patsubst tools/testing/selftests/bpf/%.c,$(GUEST)/bench/%,$(BENCH_SRCS)) \
 	$(patsubst samples/bpf/%.c,$(GUEST)/samples/%,$(SAMPLE_SRCS))
@@ -174,7 +175,15 @@ BPF_CFLAGS := -Wall -isystem $(USR)/include -idirafter /usr/include
 BPF_GCC := bpf-gcc -gbtf -O1 $(BPF_CFLAGS)
 BPF_DEPS := $(wildcard $(BPF_PROGS)/*.h)
 
-guest-bins: $(BPF_OBJS)
+SAMPLE_KERN_OBJS := $(patsubst samples/bpf/%.c,$(GUEST)/bpf/%.o,\
+	$(wildcard samples/bpf/*_kern.c))
+
+guest-bins: $(BPF_OBJS) $(SAMPLE_KERN_OBJS)
+
+$(GUEST)/bpf/%_kern.o: samples/bpf/%_kern.c
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	@clang -target bpf -g -O2 $(BPF_CFLAGS) -c $< -o $@
 
 $(GUEST)/bpf/%.clang.o: $(BPF_PROGS)/%.c $(BPF_DEPS)
 	@mkdir -p $(@D)

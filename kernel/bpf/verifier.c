@@ -113,11 +113,54 @@ static void *memdup_kv(const void *src, size_t size)
 	return p;
 }
 
+static void frames_free(struct frame *frames, u32 depth)
+{
+	while (frames && depth)
+		kvfree(frames[--depth].slots);
+	kfree(frames);
+}
+
+/* A copy of the @depth frames at @src, stacks included. */
+static struct frame *frames_dup(const struct frame *src, u32 depth)
+{
+	struct frame *f = kmemdup(src, depth * sizeof(*f), GFP_KERNEL_ACCOUNT);
+	u32 i;
+
+	if (!f)
+		return NULL;
+	for (i = 0; i < depth; i++) {
+		if (!src[i].nslots) {
+			f[i].slots = NULL;
+			continue;
+		}
+		f[i].slots = memdup_kv(src[i].slots, slots_size(src[i].nslots));
+		if (!f[i].slots) {
+			f[i].nslots = 0;
+			while (++i < depth)
+				f[i].slots = NULL;
+			frames_free(f, depth);
+			return NULL;
+		}
+	}
+	return f;
+}
+
+/* What the stacks of @st take, for MAX_CHECKPOINT_BYTES. */
+static size_t frames_size(const struct state *st)
+{
+	size_t n = st->depth * sizeof(struct frame);
+	u32 i;
+
+	for (i = 0; i < st->depth; i++)
+		n += slots_size(st->frames[i].nslots);
+	return n;
+}
+
 static void state_free(struct state *st)
 {
 	if (!st)
 		return;
-	kvfree(st->slots);
+	frames_free(st->frames, st->depth);
 	kvfree(st->trail);
 	kfree(st);
 }
@@ -133,7 +176,8 @@ static struct state *state_copy(const struct state *src)
 	if (!st)
 		return NULL;
 	*st = *src;
-	st->slots = NULL;
+	st->frames = NULL;
+	st->depth = 0;
 	st->trail = kvmalloc_array(src->trail_len + 1, sizeof(*st->trail),
 				   GFP_KERNEL_ACCOUNT);
 	st->trail_cap = src->trail_len + 1;
@@ -142,32 +186,31 @@ static struct state *state_copy(const struct state *src)
 	if (src->trail_len)
 		memcpy(st->trail, src->trail,
 		       src->trail_len * sizeof(*st->trail));
-	if (src->nslots) {
-		st->slots = memdup_kv(src->slots, slots_size(src->nslots));
-		if (!st->slots)
-			goto fail;
-	}
+	st->frames = frames_dup(src->frames, src->depth);
+	if (!st->frames)
+		goto fail;
+	st->depth = src->depth;
 	return st;
 fail:
 	state_free(st);
 	return NULL;
 }
 
-/* Make room for @n slots; new ones were never written. */
-static int state_grow(struct state *st, u32 n)
+/* Make room for @n slots in frame @f; new ones were never written. */
+static int frame_grow(struct frame *f, u32 n)
 {
 	struct slot *slots;
 
-	if (n <= st->nslots)
+	if (n <= f->nslots)
 		return 0;
 	slots = kvzalloc(slots_size(n), GFP_KERNEL_ACCOUNT);
 	if (!slots)
 		return -ENOMEM;
-	if (st->nslots)
-		memcpy(slots, st->slots, slots_size(st->nslots));
-	kvfree(st->slots);
-	st->slots = slots;
-	st->nslots = n;
+	if (f->nslots)
+		memcpy(slots, f->slots, slots_size(f->nslots));
+	kvfree(f->slots);
+	f->slots = slots;
+	f->nslots = n;
 	return 0;
 }
 
@@ -217,7 +260,14 @@ static bool is_jump(const struct bpf_insn *in)
 
 static bool is_helper_call(const struct bpf_insn *in)
 {
-	return in->code == (BPF_JMP | BPF_CALL);
+	return in->code == (BPF_JMP | BPF_CALL) && !in->src_reg;
+}
+
+/* A bpf-to-bpf call: imm is the offset of the function called. */
+static bool is_subprog_call(const struct bpf_insn *in)
+{
+	return in->code == (BPF_JMP | BPF_CALL) &&
+	       in->src_reg == BPF_PSEUDO_CALL;
 }
 
 /* The map behind LD_IMM64's fd: one reference per program and map. */
@@ -353,7 +403,8 @@ static int check_jmp_shape(struct env *env, const struct bpf_insn *in)
 			return reject(env, -EINVAL, "exit uses reserved fields");
 		return 0;
 	case BPF_CALL:
-		if (in->src_reg || in->dst_reg || in->off)
+		if ((in->src_reg && in->src_reg != BPF_PSEUDO_CALL) ||
+		    in->dst_reg || in->off)
 			return reject(env, -EINVAL,
 				      "call uses reserved fields");
 		return 0;
@@ -391,12 +442,10 @@ static int check_opcode(struct env *env, u32 i)
 		if (op == BPF_CALL || op == BPF_EXIT)
 			known &= BPF_CLASS(in->code) == BPF_JMP;
 		if (known && op == BPF_CALL &&
-		    (in->src_reg == BPF_PSEUDO_CALL ||
-		     in->src_reg == BPF_PSEUDO_KFUNC_CALL))
+		    in->src_reg == BPF_PSEUDO_KFUNC_CALL)
 			return reject(env, -EBPF_UNSUPPORTED,
-				      "%u: calls to %s are not supported", i,
-				      in->src_reg == BPF_PSEUDO_CALL ?
-				      "BPF functions" : "kernel functions");
+				      "%u: calls to kernel functions are not supported",
+				      i);
 		break;
 	case BPF_LDX:
 	case BPF_ST:
@@ -480,8 +529,12 @@ static int check_fields(struct env *env, const struct bpf_insn *in)
 	return reject(env, -EINVAL, "instruction uses reserved fields");
 }
 
-/* Where control may go after @i; returns how many places. */
-static int successors(const struct env *env, u32 i, s64 next[2])
+/*
+ * Where control may go after @i; returns how many places. With @calls, a
+ * bpf-to-bpf call also goes to the function it calls; without, it is
+ * one step of its own function, as for liveness.
+ */
+static int successors(const struct env *env, u32 i, s64 next[2], bool calls)
 {
 	const struct bpf_insn *in = &env->insns[i];
 	u8 cls = BPF_CLASS(in->code);
@@ -495,7 +548,8 @@ static int successors(const struct env *env, u32 i, s64 next[2])
 		return 0;
 	case BPF_CALL:
 		next[0] = i + 1;
-		return 1;
+		next[1] = (s64)i + in->imm + 1;
+		return calls && is_subprog_call(in) ? 2 : 1;
 	case BPF_JA:
 		next[0] = jump_target(in, i);
 		return 1;
@@ -503,6 +557,102 @@ static int successors(const struct env *env, u32 i, s64 next[2])
 	next[0] = i + 1;
 	next[1] = jump_target(in, i);
 	return 2;
+}
+
+/* The function starting at @insn, or -1 if none does. */
+static int subprog_at(const struct env *env, u32 insn)
+{
+	int lo = 0, hi = env->nsubprogs - 1, mid;
+
+	while (lo <= hi) {
+		mid = (lo + hi) / 2;
+		if (env->subprogs[mid].start == insn)
+			return mid;
+		if (env->subprogs[mid].start < insn)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return -1;
+}
+
+static int add_subprog(struct env *env, u32 i, s64 start)
+{
+	u32 k;
+
+	if (start < 0 || start >= env->len)
+		return reject(env, -EINVAL, "%u: call to invalid destination %lld",
+			      i, start);
+	if (subprog_at(env, start) >= 0)
+		return 0;
+	if (env->nsubprogs == MAX_SUBPROGS)
+		return reject(env, -E2BIG, "more than %d functions",
+			      MAX_SUBPROGS);
+	for (k = env->nsubprogs; k && env->subprogs[k - 1].start > start; k--)
+		env->subprogs[k] = env->subprogs[k - 1];
+	env->subprogs[k] = (struct subprog){ .start = start };
+	env->nsubprogs++;
+	return 0;
+}
+
+/*
+ * The functions of the program: the first instruction, and every target
+ * of a bpf-to-bpf call. Each is a piece of the program that no jump
+ * leaves or enters and that ends with exit or goto, never running on
+ * into the next. As 6.1 without BTF, only the first may hold tail calls
+ * and packet loads, and calls need CAP_BPF.
+ */
+static int find_subprogs(struct env *env)
+{
+	const struct bpf_insn *in;
+	u32 i, k = 0, end;
+	s64 to;
+	int err;
+
+	env->nsubprogs = 1;
+	for (i = 0; i < env->len; i++) {
+		in = &env->insns[i];
+		if (!is_subprog_call(in) || (env->info[i].flags & I_IMM64_HI))
+			continue;
+		if (!bpf_capable())
+			return reject(env, -EPERM,
+				      "%u: calls to BPF functions need CAP_BPF",
+				      i);
+		err = add_subprog(env, i, (s64)i + in->imm + 1);
+		if (err)
+			return err;
+	}
+	env->subprogs[env->nsubprogs].start = env->len;
+
+	for (i = 0; i < env->len; i++) {
+		in = &env->insns[i];
+		end = env->subprogs[k + 1].start;
+		if (env->info[i].flags & I_IMM64_HI)
+			goto next;
+		if (k && ((is_helper_call(in) && in->imm == BPF_FUNC_tail_call) ||
+			  BPF_CLASS(in->code) == BPF_LD) && !is_ldimm64(in))
+			return reject(env, -EINVAL,
+				      "%u: %s is not allowed in a called function without BTF",
+				      i, BPF_CLASS(in->code) == BPF_LD ?
+				      "a packet load" : "a tail call");
+		to = jump_target(in, i);
+		if (is_jump(in) &&
+		    (to < env->subprogs[k].start || to >= end))
+			return reject(env, -EINVAL,
+				      "%u: jump out of its function to %lld", i,
+				      to);
+next:
+		if (i + 1 < end)
+			continue;
+		if (in->code != (BPF_JMP | BPF_EXIT) &&
+		    in->code != (BPF_JMP | BPF_JA) &&
+		    in->code != (BPF_JMP32 | BPF_JA))
+			return reject(env, -EINVAL,
+				      "%u: a function's last instruction must be exit or goto",
+				      i);
+		k++;
+	}
+	return 0;
 }
 
 /*
@@ -532,7 +682,7 @@ static int check_cfg(struct env *env)
 	color[0] = ACTIVE;
 	while (depth) {
 		i = stack[depth - 1];
-		n = successors(env, i, next);
+		n = successors(env, i, next, true);
 		for (k = 0; k < n; k++) {
 			if (next[k] < 0 || next[k] >= env->len) {
 				err = reject(env, -EINVAL,
@@ -546,9 +696,17 @@ static int check_cfg(struct env *env)
 					     i, next[k] - 1);
 				goto out;
 			}
-			if (next[k] != i + 1 ||
-			    is_cond_jump(&env->insns[i]))
+			/* a function returns there: another state may meet */
+			if (next[k] != i + 1 || is_cond_jump(&env->insns[i]) ||
+			    is_subprog_call(&env->insns[i]))
 				env->info[next[k]].flags |= I_PRUNE;
+			if (color[next[k]] == ACTIVE &&
+			    is_subprog_call(&env->insns[i]) && next[k] != i + 1) {
+				err = reject(env, -EINVAL,
+					     "%u: back-edge to %lld: a recursive call",
+					     i, next[k]);
+				goto out;
+			}
 			/* a loop closes with a jump, never by running on */
 			if (color[next[k]] == ACTIVE &&
 			    (!env->loops_ok || !is_jump(&env->insns[i]))) {
@@ -652,7 +810,7 @@ static void insn_regs(const struct env *env, u32 i, u16 *use, u16 *def)
 			break;
 		case BPF_CALL:
 			*def = CALLER_SAVED;
-			fn = helper(env, in->imm);
+			fn = is_helper_call(in) ? helper(env, in->imm) : NULL;
 			if (!fn) {
 				*use = ARG_REGS;
 				break;
@@ -682,7 +840,7 @@ static void compute_liveness(struct env *env)
 		for (i = env->len; i-- > 0;) {
 			if (env->info[i].flags & I_IMM64_HI)
 				continue;
-			n = successors(env, i, next);
+			n = successors(env, i, next, false);
 			out = 0;
 			for (k = 0; k < n; k++)
 				out |= env->info[next[k]].live;
@@ -734,26 +892,43 @@ static u32 new_id(struct env *env)
 }
 
 /*
- * The next copy of the value behind @id, spilled ones too, from *@pos
- * (registers first, then stack slots); NULL after the last.
+ * Every register of @st, one per call, from *@pos: the running
+ * function's, the callers' r6-r9 its frames keep, then those spilled
+ * to each frame's stack. NULL after the last.
  */
+static struct reg *next_reg(struct state *st, u32 *pos)
+{
+	u32 n, f;
+
+	for (;; (*pos)++) {
+		n = *pos;
+		if (n < MAX_BPF_REG)
+			return &st->regs[(*pos)++];
+		n -= MAX_BPF_REG;
+		if (n < 4 * st->depth) {
+			(*pos)++;
+			return &st->frames[n / 4].saved[n % 4];
+		}
+		n -= 4 * st->depth;
+		for (f = 0; f < st->depth && n >= st->frames[f].nslots; f++)
+			n -= st->frames[f].nslots;
+		if (f == st->depth)
+			return NULL;
+		if (st->frames[f].slots[n].bytes[0] == B_SPILL) {
+			(*pos)++;
+			return &st->frames[f].slots[n].spill;
+		}
+	}
+}
+
+/* The next copy of the value behind @id from *@pos; NULL after the last. */
 static struct reg *next_copy(struct state *st, u32 id, u32 *pos)
 {
 	struct reg *r;
 
-	for (; *pos < MAX_BPF_REG + st->nslots; (*pos)++) {
-		if (*pos < MAX_BPF_REG) {
-			r = &st->regs[*pos];
-		} else {
-			r = &st->slots[*pos - MAX_BPF_REG].spill;
-			if (st->slots[*pos - MAX_BPF_REG].bytes[0] != B_SPILL)
-				continue;
-		}
-		if (r->id == id) {
-			(*pos)++;
+	while ((r = next_reg(st, pos)))
+		if (r->id == id)
 			return r;
-		}
-	}
 	return NULL;
 }
 
@@ -765,15 +940,39 @@ static struct reg *next_copy(struct state *st, u32 id, u32 *pos)
  * registers and stack slots they computed it from are marked precise in
  * every checkpoint the path went through. Checkpoints compare the
  * values of precise scalars only.
+ *
+ * Each frame has its own registers and slots to look for. Walking back
+ * over a bpf-to-bpf call leaves the called function: what it wanted of
+ * its arguments, the caller wants of its r1-r5. Walking back over the
+ * exit that returned enters the function: the caller's r0 was its r0,
+ * while the caller's r6-r9 wait, kept in the frame, for the call.
  */
+struct wanted {
+	u16 regs[MAX_FRAMES];
+	u64 slots[MAX_FRAMES];
+	u32 frame;		/* the frame running where the walk is */
+};
 
-/* What @regs and @slots were computed from, before step @st. */
+static bool wanted_any(const struct wanted *w)
+{
+	u32 f;
+
+	for (f = 0; f <= w->frame; f++)
+		if (w->regs[f] || w->slots[f])
+			return true;
+	return false;
+}
+
+/* What @w wants was computed from what, before step @st. */
 static void backtrack(const struct env *env, const struct step *st,
-		      u16 *regs, u64 *slots)
+		      struct wanted *w)
 {
 	const struct bpf_insn *in = &env->insns[st->insn];
 	u16 d = BIT(in->dst_reg), s = BIT(in->src_reg);
-	u64 slot = st->slot >= 0 ? BIT_ULL(st->slot) : 0;
+	u32 f = w->frame;
+	u16 *regs = &w->regs[f];
+	u64 *slots = &w->slots[st->slot >= 0 ? st->slot / MAX_SLOTS : f];
+	u64 slot = st->slot >= 0 ? BIT_ULL(st->slot % MAX_SLOTS) : 0;
 	bool x = BPF_SRC(in->code) == BPF_X;
 	u8 op = BPF_OP(in->code);
 	bool whole = BPF_SIZE(in->code) == BPF_DW;
@@ -822,17 +1021,90 @@ static void backtrack(const struct env *env, const struct step *st,
 		*regs &= is_ldimm64(in) ? ~d : ~CALLER_SAVED;
 		break;
 	default:
-		if (op == BPF_CALL)
+		if (is_subprog_call(in)) {
+			/* back in the caller, before the call */
+			if (f)
+				w->regs[f - 1] |= *regs & ARG_REGS;
+			*regs = 0;
+			w->slots[f] = 0;
+			w->frame = f ? f - 1 : 0;
+		} else if (op == BPF_EXIT && f + 1 < MAX_FRAMES) {
+			/* back in the function that returned */
+			w->regs[f + 1] = *regs & R(0);
+			w->slots[f + 1] = 0;
+			*regs &= ~CALLER_SAVED;
+			w->frame = f + 1;
+		} else if (op == BPF_CALL) {
 			*regs &= ~CALLER_SAVED;
 		/* what a jump learnt of one operand came from the other */
-		else if (is_cond_jump(in) && x &&
-			 ((*regs & (d | s)) || (st->slot == STEP_LINKED && *regs)))
+		} else if (is_cond_jump(in) && x &&
+			   ((*regs & (d | s)) ||
+			    (st->slot == STEP_LINKED && *regs))) {
 			*regs |= d | s;
+		}
 	}
 }
 
-/* Mark what @regs and @slots hold now precise, back along the path. */
-static void make_precise(struct env *env, u16 regs, u64 slots)
+/*
+ * Mark @r precise if it is a scalar; false if there is nothing to look
+ * for before: it is no scalar, or it was already precise in @st, a
+ * checkpoint, whose history was marked then.
+ */
+static bool mark_precise(struct reg *r, bool checkpoint)
+{
+	bool go_on = r->kind == K_SCALAR && !(r->precise && checkpoint);
+
+	if (r->kind == K_SCALAR)
+		r->precise = true;
+	return go_on;
+}
+
+/*
+ * Bytes known to be zero are compared exactly, like precise values: the
+ * register whose zero was stored there must be precise too.
+ */
+static bool slot_has_zero(const struct slot *s)
+{
+	return memchr(s->bytes, B_ZERO, SLOT_SIZE);
+}
+
+/* Mark what @w wants in @st, dropping what needs no further walk. */
+static void mark_wanted(struct state *st, struct wanted *w, bool checkpoint)
+{
+	struct frame *fr;
+	struct reg *r;
+	u32 f, i;
+
+	for (f = 0; f < st->depth && f <= w->frame; f++) {
+		for (i = 0; i < MAX_BPF_REG; i++) {
+			if (!(w->regs[f] & BIT(i)))
+				continue;
+			/* a caller's r6-r9 are kept in the next frame */
+			if (f == st->depth - 1)
+				r = &st->regs[i];
+			else if (i >= BPF_REG_6 && i <= BPF_REG_9)
+				r = &st->frames[f + 1].saved[i - BPF_REG_6];
+			else
+				r = NULL;
+			if (!r || !mark_precise(r, checkpoint))
+				w->regs[f] &= ~BIT(i);
+		}
+		fr = &st->frames[f];
+		for (i = 0; i < MAX_SLOTS; i++) {
+			if (!(w->slots[f] & BIT_ULL(i)))
+				continue;
+			/* zero bytes: a store of zero, further back, decided */
+			if (i < fr->nslots && slot_has_zero(&fr->slots[i]))
+				continue;
+			if (i >= fr->nslots || fr->slots[i].bytes[0] != B_SPILL ||
+			    !mark_precise(&fr->slots[i].spill, checkpoint))
+				w->slots[f] &= ~BIT_ULL(i);
+		}
+	}
+}
+
+/* Mark what @w wants now precise, back along the path. */
+static void make_precise_wanted(struct env *env, struct wanted *w)
 {
 	struct state *st = env->cur;
 	struct checkpoint *cp;
@@ -841,35 +1113,23 @@ static void make_precise(struct env *env, u16 regs, u64 slots)
 	if (!env->precision)
 		return;
 	for (;;) {
-		for (i = 0; i < MAX_BPF_REG; i++) {
-			struct reg *r = &st->regs[i];
-
-			if (!(regs & BIT(i)))
-				continue;
-			/* already precise here means already done above */
-			if (r->kind != K_SCALAR || (r->precise && st != env->cur))
-				regs &= ~BIT(i);
-			r->precise = true;
-		}
-		for (i = 0; i < MAX_SLOTS; i++) {
-			struct reg *r;
-
-			if (!(slots & BIT_ULL(i)))
-				continue;
-			r = i < st->nslots ? &st->slots[i].spill : NULL;
-			if (!r || st->slots[i].bytes[0] != B_SPILL ||
-			    r->kind != K_SCALAR || (r->precise && st != env->cur))
-				slots &= ~BIT_ULL(i);
-			else
-				r->precise = true;
-		}
-		for (i = st->trail_len; i-- > 0 && (regs || slots);)
-			backtrack(env, &st->trail[i], &regs, &slots);
+		mark_wanted(st, w, st != env->cur);
+		for (i = st->trail_len; i-- > 0 && wanted_any(w);)
+			backtrack(env, &st->trail[i], w);
 		cp = st->parent;
-		if (!cp || !(regs || slots))
+		if (!cp || !wanted_any(w))
 			return;
 		st = &cp->st;
 	}
+}
+
+/* Mark the running function's @regs precise, back along the path. */
+static void make_precise(struct env *env, u16 regs)
+{
+	struct wanted w = { .frame = env->cur->depth - 1 };
+
+	w.regs[w.frame] = regs;
+	make_precise_wanted(env, &w);
 }
 
 /* ---- pass 2: the stack ---------------------------------------------- */
@@ -899,21 +1159,27 @@ static bool slot_has_ptr(const struct slot *s)
 	return s->bytes[0] == B_SPILL && is_ptr(&s->spill);
 }
 
-static int stack_grow(struct env *env, s64 addr)
+/* The function in @fr uses @addr (negative, from its R10) of its stack. */
+static void stack_used(struct env *env, const struct frame *fr, s64 addr)
 {
-	u32 depth = round_up(-addr, SLOT_SIZE);
+	u32 *depth = &env->subprogs[fr->subprog].stack_depth;
 
-	env->stack_depth = max(env->stack_depth, depth);
-	return state_grow(env->cur, depth / SLOT_SIZE);
+	*depth = max_t(u32, *depth, round_up(-addr, SLOT_SIZE));
+}
+
+static int stack_grow(struct env *env, struct frame *fr, s64 addr)
+{
+	stack_used(env, fr, addr);
+	return frame_grow(fr, round_up(-addr, SLOT_SIZE) / SLOT_SIZE);
 }
 
 /* Slot and byte of stack address @addr (negative, from R10). */
-static struct slot *stack_byte(struct state *st, s64 addr, int *byte)
+static struct slot *stack_byte(struct frame *fr, s64 addr, int *byte)
 {
 	u32 idx = (-addr - 1) / SLOT_SIZE;
 
 	*byte = addr + SLOT_SIZE * (idx + 1);
-	return idx < st->nslots ? &st->slots[idx] : NULL;
+	return idx < fr->nslots ? &fr->slots[idx] : NULL;
 }
 
 /*
@@ -941,16 +1207,24 @@ static bool store_needs_fence(const struct slot *s, int b, int size,
  * @val (a spill if it starts a slot and keeps all its bits), or data
  * that is zero or not.
  */
-static int stack_write(struct env *env, s64 addr, int size,
+static int stack_write(struct env *env, struct frame *fr, s64 addr, int size,
 		       const struct reg *val, bool zero)
 {
 	struct slot *s;
 	int b, i, err;
 
-	err = stack_grow(env, addr);
+	/*
+	 * A frame's stack goes when it returns: nothing may point there
+	 * from a caller's frame. As 6.1, no stack pointer at all may be
+	 * stored in a caller's stack.
+	 */
+	if (val && val->kind == K_STACK && fr != &env->cur->frames[env->cur->depth - 1])
+		return reject(env, -EINVAL,
+			      "a stack pointer may not be stored in the stack of a caller");
+	err = stack_grow(env, fr, addr);
 	if (err)
 		return err;
-	s = stack_byte(env->cur, addr, &b);
+	s = stack_byte(fr, addr, &b);
 	if (!env->leaks_ok && store_needs_fence(s, b, size, val))
 		env->info[env->insn].flags |= I_NOSPEC;
 	if (s->bytes[0] == B_SPILL && !(b == 0 && size == SLOT_SIZE)) {
@@ -987,13 +1261,14 @@ static int stack_write(struct env *env, s64 addr, int size,
 }
 
 /* Load @size bytes from the constant stack address @addr into @dst. */
-static int stack_read(struct env *env, s64 addr, int size, struct reg *dst)
+static int stack_read(struct env *env, struct frame *fr, s64 addr, int size,
+		      struct reg *dst)
 {
 	bool zero = true;
 	struct slot *s;
 	int b, i;
 
-	s = stack_byte(env->cur, addr, &b);
+	s = stack_byte(fr, addr, &b);
 	if (s && s->bytes[0] == B_SPILL) {
 		if (b == 0 && spill_size(s) == size) {
 			*dst = s->spill;
@@ -1028,22 +1303,22 @@ enum range_use {
 };
 
 /* Bytes [lo, hi) of the stack, accessed as @use says. */
-static int stack_range(struct env *env, s64 lo, s64 hi, enum range_use use)
+static int stack_range(struct env *env, struct frame *fr, s64 lo, s64 hi,
+		       enum range_use use)
 {
 	bool write = use == RANGE_WRITE || use == RANGE_MAYBE_WRITE;
-	struct state *st = env->cur;
 	struct slot *s;
 	s64 a;
 	int b;
 
 	if (write) {
-		int err = stack_grow(env, lo);
+		int err = stack_grow(env, fr, lo);
 
 		if (err)
 			return err;
 	}
 	for (a = lo; a < hi; a++) {
-		s = stack_byte(st, a, &b);
+		s = stack_byte(fr, a, &b);
 		if (write) {
 			if (s->bytes[b] == B_SPILL)
 				slot_unspill(s);
@@ -1094,8 +1369,8 @@ static bool aligned(const struct reg *r, s16 off, int size)
  * Bytes [lo, end) of the stack, for an access of @size bytes: starting
  * outside the stack is EACCES, reaching past its top EINVAL, as upstream.
  */
-static int stack_bounds(struct env *env, u8 regno, s64 lo, s64 end,
-			s64 size)
+static int stack_bounds(struct env *env, const struct reg *ptr, u8 regno,
+			s64 lo, s64 end, s64 size)
 {
 	if (lo < -MAX_BPF_STACK || lo >= 0)
 		return reject(env, -EACCES,
@@ -1105,8 +1380,7 @@ static int stack_bounds(struct env *env, u8 regno, s64 lo, s64 end,
 		return reject(env, -EINVAL,
 			      "R%d: %lld bytes at fp%+lld: past the top of the stack",
 			      regno, size, lo);
-	env->stack_depth = max_t(u32, env->stack_depth,
-				 round_up(-lo, SLOT_SIZE));
+	stack_used(env, &env->cur->frames[ptr->frame], lo);
 	return 0;
 }
 
@@ -1114,6 +1388,7 @@ static int stack_access(struct env *env, struct mem_access *m,
 			const struct reg *base)
 {
 	s64 lo = base->v.smin + m->off, hi = base->v.smax + m->off;
+	struct frame *fr = &env->cur->frames[base->frame];
 	struct reg old;
 	bool zero;
 	int err;
@@ -1125,37 +1400,38 @@ static int stack_access(struct env *env, struct mem_access *m,
 	if (base->v.smax >= MAX_VAR_OFF)
 		return reject(env, -EACCES,
 			      "R%d: unbounded variable stack offset", m->regno);
-	err = stack_bounds(env, m->regno, lo, hi + m->size, m->size);
+	err = stack_bounds(env, base, m->regno, lo, hi + m->size, m->size);
 	if (err)
 		return err;
 	if (lo != hi) {
 		/* only privileged programs get here: see ptr_alu() */
 		if (m->type == BPF_READ) {
-			err = stack_range(env, lo, hi + m->size, RANGE_READ);
+			err = stack_range(env, fr, lo, hi + m->size, RANGE_READ);
 			reg_scalar(m->dst, vals_of_size(m->size));
 			return err;
 		}
 		/* as upstream, a pointer stored so is only data from then on */
-		return stack_range(env, lo, hi + m->size, RANGE_MAYBE_WRITE);
+		return stack_range(env, fr, lo, hi + m->size,
+				   RANGE_MAYBE_WRITE);
 	}
 
 	/* a spill or a fill: precision follows the value through the slot */
-	m->slot = (-lo - 1) / SLOT_SIZE;
+	m->slot = base->frame * MAX_SLOTS + (-lo - 1) / SLOT_SIZE;
 	if (m->type == BPF_READ)
-		return stack_read(env, lo, m->size, m->dst);
+		return stack_read(env, fr, lo, m->size, m->dst);
 	if (m->atomic) {
 		/* what a fetch gets back is what a load would */
-		err = stack_read(env, lo, m->size, m->dst ?: &old);
+		err = stack_read(env, fr, lo, m->size, m->dst ?: &old);
 		if (err)
 			return err;
 		if (is_ptr(m->dst ?: &old) && !env->leaks_ok)
 			return reject(env, -EACCES,
 				      "atomic operation on the pointer spilled at fp%lld",
 				      lo);
-		return stack_write(env, lo, m->size, NULL, false);
+		return stack_write(env, fr, lo, m->size, NULL, false);
 	}
 	zero = m->val && reg_is_const(m->val, 0);
-	return stack_write(env, lo, m->size, m->val, zero);
+	return stack_write(env, fr, lo, m->size, m->val, zero);
 }
 
 /*
@@ -1548,7 +1824,7 @@ static int ptr_alu(struct env *env, const struct bpf_insn *in,
 
 	/* the offset's value decides what the pointer may reach */
 	if (BPF_SRC(in->code) == BPF_X)
-		make_precise(env, BIT(is_ptr(d) ? in->src_reg : dst), 0);
+		make_precise(env, BIT(is_ptr(d) ? in->src_reg : dst));
 	/* see spectre_check() */
 	if (!env->leaks_ok && BPF_SRC(in->code) == BPF_X &&
 	    ptr->kind != K_STACK && ptr->kind != K_VALUE)
@@ -1915,8 +2191,7 @@ static int do_branch(struct env *env, const struct bpf_insn *in,
 	f_ok = vals_refine(&fa, &fb, vals_negate(op), width);
 	/* a side ruled out by the values: they matter */
 	if (!t_ok || !f_ok)
-		make_precise(env, BIT(in->dst_reg) | (x ? BIT(in->src_reg) : 0),
-			     0);
+		make_precise(env, BIT(in->dst_reg) | (x ? BIT(in->src_reg) : 0));
 	/* copies learn from the jump too: see backtrack(); before forking */
 	if (a->id || (x && b->id))
 		step->slot = STEP_LINKED;
@@ -1968,6 +2243,7 @@ static int helper_mem(struct env *env, u8 regno, u64 min, u64 max,
 {
 	const struct reg *r = reg_at(env, regno);
 	s64 lo = r->v.smin, hi = r->v.smax;
+	struct frame *fr;
 	int err;
 
 	switch (r->kind) {
@@ -1980,21 +2256,22 @@ static int helper_mem(struct env *env, u8 regno, u64 min, u64 max,
 			return reject(env, -EACCES,
 				      "R%d: unbounded variable stack offset",
 				      regno);
-		err = stack_bounds(env, regno, lo, hi + max, max);
+		err = stack_bounds(env, r, regno, lo, hi + max, max);
 		if (err)
 			return err;
+		fr = &env->cur->frames[r->frame];
 		if (write && min == max && lo == hi)
-			return stack_range(env, lo, lo + max, RANGE_WRITE);
+			return stack_range(env, fr, lo, lo + max, RANGE_WRITE);
 		/*
 		 * A helper may fill less than a variable size: what it leaves
 		 * is read as it was, so it must be initialized as for a read.
 		 * Any byte may have been written: no zero or spilled register
 		 * survives there.
 		 */
-		err = stack_range(env, lo, hi + max, RANGE_HELPER_READ);
+		err = stack_range(env, fr, lo, hi + max, RANGE_HELPER_READ);
 		if (err || !write)
 			return err;
-		return stack_range(env, lo, hi + max, RANGE_MAYBE_WRITE);
+		return stack_range(env, fr, lo, hi + max, RANGE_MAYBE_WRITE);
 	case K_VALUE:
 		return value_access(env, &(struct mem_access){
 			.regno = regno, .size = 0,
@@ -2035,7 +2312,7 @@ static int helper_size(struct env *env, u8 regno, bool zero_ok,
 	if (!r->v.umin && !zero_ok)
 		return reject(env, -EACCES, "R%d: the size may be zero",
 			      regno);
-	make_precise(env, BIT(regno), 0);
+	make_precise(env, BIT(regno));
 	*min = r->v.umin;
 	*max = r->v.umax;
 	return 0;
@@ -2145,6 +2422,11 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 		if (err)
 			return err;
 	}
+	/* as 6.1: the interpreter has no tail calls beside bpf-to-bpf ones */
+	if (in->imm == BPF_FUNC_tail_call && env->nsubprogs > 1 &&
+	    !env->prog->jit_requested)
+		return reject(env, -EINVAL,
+			      "tail calls need the JIT in a program with bpf-to-bpf calls");
 	if (meta.map && in->imm == BPF_FUNC_tail_call && !env->leaks_ok) {
 		struct insn_info *info = &env->info[env->insn];
 
@@ -2179,6 +2461,71 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 		return reject(env, -EBPF_UNSUPPORTED, "helper return kind %u",
 			      fn->ret_type);
 	}
+	return 0;
+}
+
+/* ---- pass 2: bpf-to-bpf calls ------------------------------------------ */
+
+/*
+ * A call to a function of the program: a new frame, with its own stack
+ * and the caller's r6-r9 kept aside; the function gets r1-r5 as they are
+ * (the caller's stack pointers included) and nothing else.
+ */
+static int do_subprog_call(struct env *env, const struct bpf_insn *in)
+{
+	struct state *st = env->cur;
+	u32 target = env->insn + in->imm + 1;
+	struct frame *frames, *fr;
+	int k;
+
+	if (st->depth == MAX_FRAMES)
+		return reject(env, -E2BIG,
+			      "the call stack of %d frames is too deep",
+			      st->depth + 1);
+	frames = krealloc_array(st->frames, st->depth + 1, sizeof(*frames),
+				GFP_KERNEL_ACCOUNT);
+	if (!frames)
+		return -ENOMEM;
+	st->frames = frames;
+	fr = &frames[st->depth];
+	*fr = (struct frame){
+		.subprog = subprog_at(env, target),
+		.callsite = env->insn,
+	};
+	for (k = 0; k < ARRAY_SIZE(fr->saved); k++) {
+		fr->saved[k] = st->regs[BPF_REG_6 + k];
+		st->regs[BPF_REG_6 + k] = (struct reg){};
+	}
+	st->regs[BPF_REG_0] = (struct reg){};
+	reg_pointer(&st->regs[BPF_REG_FP], K_STACK, NULL);
+	st->regs[BPF_REG_FP].frame = st->depth++;
+	env->insn = target;
+	return 0;
+}
+
+/*
+ * Back from a called function: r0 is its result, r1-r5 are gone, r6-r9
+ * are the caller's again. A pointer to the stack that is going away may
+ * not come back; as 6.1, nor may any other stack pointer.
+ */
+static int do_subprog_exit(struct env *env)
+{
+	struct state *st = env->cur;
+	struct frame *fr = &st->frames[st->depth - 1];
+	int k;
+
+	if (st->regs[BPF_REG_0].kind == K_STACK)
+		return reject(env, -EINVAL,
+			      "R0: a function may not return a stack pointer");
+	for (k = BPF_REG_1; k <= BPF_REG_5; k++)
+		st->regs[k] = (struct reg){};
+	for (k = 0; k < ARRAY_SIZE(fr->saved); k++)
+		st->regs[BPF_REG_6 + k] = fr->saved[k];
+	reg_pointer(&st->regs[BPF_REG_FP], K_STACK, NULL);
+	st->regs[BPF_REG_FP].frame = st->depth - 2;
+	env->insn = fr->callsite + 1;
+	kvfree(fr->slots);
+	st->depth--;
 	return 0;
 }
 
@@ -2235,6 +2582,9 @@ static int do_ld(struct env *env, const struct bpf_insn *in)
 
 static int do_exit_insn(struct env *env)
 {
+	/* a function's R0 may be unset (void): its caller may not read it */
+	if (env->cur->depth > 1)
+		return do_subprog_exit(env);
 	if (reg_at(env, BPF_REG_0)->kind == K_NONE)
 		return reject(env, -EACCES, "R0 is not set at exit");
 	return check_no_leak(env, BPF_REG_0, "as the return value") ?: 1;
@@ -2281,6 +2631,8 @@ static int step(struct env *env, struct step *step)
 			env->insn = jump_target(in, env->insn);
 			return 0;
 		case BPF_CALL:
+			if (is_subprog_call(in))
+				return do_subprog_call(env, in);
 			err = do_call(env, in);
 			break;
 		default:
@@ -2349,6 +2701,10 @@ static bool reg_covers(const struct env *env, const struct reg *old,
 		return vals_in(&cur->v, &old->v);
 	case K_MAP:
 		return old->map == cur->map;
+	case K_STACK:
+		if (old->frame != cur->frame)
+			return false;
+		break;
 	case K_VALUE_OR_NULL:
 		if (!ids_match(ids, old->id, cur->id))
 			return false;
@@ -2356,21 +2712,20 @@ static bool reg_covers(const struct env *env, const struct reg *old,
 	case K_VALUE:
 		if (old->map != cur->map)
 			return false;
-		fallthrough;
-	default:
-		if (exact)
-			return !memcmp(&old->v, &cur->v, sizeof(old->v));
-		return vals_in(&cur->v, &old->v);
+		break;
 	}
+	if (exact)
+		return !memcmp(&old->v, &cur->v, sizeof(old->v));
+	return vals_in(&cur->v, &old->v);
 }
 
-static u8 byte_at(const struct state *st, u32 slot, int b)
+static u8 byte_at(const struct frame *fr, u32 slot, int b)
 {
-	return slot < st->nslots ? st->slots[slot].bytes[b] : B_INVALID;
+	return slot < fr->nslots ? fr->slots[slot].bytes[b] : B_INVALID;
 }
 
-static bool stack_covers(const struct env *env, const struct state *old,
-			 const struct state *cur, struct idmap *ids, bool exact)
+static bool stack_covers(const struct env *env, const struct frame *old,
+			 const struct frame *cur, struct idmap *ids, bool exact)
 {
 	u32 i, n = max(old->nslots, cur->nslots);
 	int b;
@@ -2407,30 +2762,50 @@ static bool stack_covers(const struct env *env, const struct state *old,
 	return true;
 }
 
+/*
+ * The callers' frames must match whole: the same calls to return from,
+ * and stacks and r6-r9 that include the current ones. Only the running
+ * function's registers have liveness to go by.
+ */
 static bool state_covers(struct env *env, const struct state *old,
 			 const struct state *cur, u32 insn, bool exact)
 {
 	u16 live = env->info[insn].live;
 	struct idmap ids;
+	u32 f;
 	int i;
 
 	/* what holds under speculation need not hold for real paths */
 	if (old->speculative && !cur->speculative)
+		return false;
+	if (old->depth != cur->depth)
 		return false;
 	ids.n = 0;
 	for (i = 0; i < MAX_BPF_REG; i++)
 		if ((live & BIT(i)) &&
 		    !reg_covers(env, &old->regs[i], &cur->regs[i], &ids, exact))
 			return false;
-	return stack_covers(env, old, cur, &ids, exact);
+	for (f = 0; f < old->depth; f++) {
+		const struct frame *o = &old->frames[f], *c = &cur->frames[f];
+
+		if (o->callsite != c->callsite)
+			return false;
+		for (i = 0; f && i < ARRAY_SIZE(o->saved); i++)
+			if (!reg_covers(env, &o->saved[i], &c->saved[i], &ids,
+					exact))
+				return false;
+		if (!stack_covers(env, o, c, &ids, exact))
+			return false;
+	}
+	return true;
 }
 
 static void checkpoint_free(struct env *env, struct checkpoint *cp)
 {
-	env->cp_bytes -= sizeof(*cp) + slots_size(cp->st.nslots);
+	env->cp_bytes -= sizeof(*cp) + frames_size(&cp->st);
 	env->checkpoints--;
 	hlist_del_init(&cp->node);
-	kvfree(cp->st.slots);
+	frames_free(cp->st.frames, cp->st.depth);
 	kvfree(cp->st.trail);
 	kfree(cp);
 }
@@ -2445,12 +2820,10 @@ static int add_checkpoint(struct env *env, u32 insn)
 	if (!cp)
 		return -ENOMEM;
 	cp->st = *cur;
-	if (cur->nslots) {
-		cp->st.slots = memdup_kv(cur->slots, slots_size(cur->nslots));
-		if (!cp->st.slots) {
-			kfree(cp);
-			return -ENOMEM;
-		}
+	cp->st.frames = frames_dup(cur->frames, cur->depth);
+	if (!cp->st.frames) {
+		kfree(cp);
+		return -ENOMEM;
 	}
 	cp->insn = insn;
 	cp->live = 1;
@@ -2460,7 +2833,7 @@ static int add_checkpoint(struct env *env, u32 insn)
 	cur->trail_len = 0;
 	cur->trail_cap = 0;
 	hlist_add_head(&cp->node, &env->open[insn]);
-	env->cp_bytes += sizeof(*cp) + slots_size(cp->st.nslots);
+	env->cp_bytes += sizeof(*cp) + frames_size(&cp->st);
 	env->checkpoints++;
 	env->peak_checkpoints = max(env->peak_checkpoints, env->checkpoints);
 	return 0;
@@ -2495,20 +2868,33 @@ static void path_done(struct env *env, struct state *st)
  */
 static void keep_precise(struct env *env, const struct state *old, u32 insn)
 {
-	u16 live = env->info[insn].live, regs = 0;
-	u64 slots = 0;
-	u32 i;
+	struct wanted w = { .frame = old->depth - 1 };
+	u16 live = env->info[insn].live;
+	const struct frame *fr;
+	const struct reg *r;
+	u32 f, i;
 
-	for (i = 0; i < MAX_BPF_REG; i++)
-		if ((live & BIT(i)) && old->regs[i].kind == K_SCALAR &&
-		    old->regs[i].precise)
-			regs |= BIT(i);
-	for (i = 0; i < old->nslots; i++)
-		if (old->slots[i].bytes[0] == B_SPILL &&
-		    old->slots[i].spill.kind == K_SCALAR &&
-		    old->slots[i].spill.precise)
-			slots |= BIT_ULL(i);
-	make_precise(env, regs, slots);
+	for (i = 0; i < MAX_BPF_REG; i++) {
+		r = &old->regs[i];
+		if ((live & BIT(i)) && r->kind == K_SCALAR && r->precise)
+			w.regs[w.frame] |= BIT(i);
+	}
+	for (f = 0; f < old->depth; f++) {
+		fr = &old->frames[f];
+		for (i = 0; f && i < ARRAY_SIZE(fr->saved); i++) {
+			r = &fr->saved[i];
+			if (r->kind == K_SCALAR && r->precise)
+				w.regs[f - 1] |= BIT(BPF_REG_6 + i);
+		}
+		for (i = 0; i < fr->nslots; i++) {
+			r = &fr->slots[i].spill;
+			if ((fr->slots[i].bytes[0] == B_SPILL &&
+			     r->kind == K_SCALAR && r->precise) ||
+			    slot_has_zero(&fr->slots[i]))
+				w.slots[f] |= BIT_ULL(i);
+		}
+	}
+	make_precise_wanted(env, &w);
 }
 
 /*
@@ -2857,6 +3243,13 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 		out[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_TAIL_CALL };
 		return 2;
 	}
+	if (is_subprog_call(in)) {
+		/* the runtime's frame for the function: see rewrite() too */
+		out[0] = *in;
+		out[0].off = round_up(env->subprogs[subprog_at(env, i + in->imm + 1)].stack_depth,
+				      SLOT_SIZE);
+		return 1;
+	}
 	if ((cls == BPF_ALU || cls == BPF_ALU64) && BPF_SRC(in->code) == BPF_X &&
 	    (op == BPF_DIV || op == BPF_MOD))
 		return rewrite_div(in, out);
@@ -2899,6 +3292,12 @@ static int rewrite(struct env *env)
 		    (env->info[i - 1].flags & I_SEEN))
 			continue;
 		rewrite_insn(env, i, insns + pos[i]);
+		if (is_subprog_call(&env->insns[i]) &&
+		    (env->info[i].flags & I_SEEN)) {
+			insns[pos[i]].imm = pos[i + env->insns[i].imm + 1] -
+					    pos[i] - 1;
+			continue;
+		}
 		if (!is_jump(&env->insns[i]) || !(env->info[i].flags & I_SEEN))
 			continue;
 		/* gotol becomes goto where the offset fits */
@@ -2973,7 +3372,7 @@ static int check_shape(struct env *env)
 		if (is_ldimm64(&env->insns[i]))
 			env->info[++i].flags |= I_IMM64_HI;
 	}
-	err = check_cfg(env);
+	err = find_subprogs(env) ?: check_cfg(env);
 	if (!err)
 		compute_liveness(env);
 	return err;
@@ -3005,6 +3404,46 @@ static void free_env(struct env *env)
 	kvfree(env);
 }
 
+/*
+ * As 6.1: every chain of calls the program may make, dead code included,
+ * has at most MAX_FRAMES frames and at most MAX_BPF_STACK bytes of stack
+ * in all, each function's counted in multiples of 32 bytes, at least 32.
+ * Recursion was refused by check_cfg(), so the walk ends; a function
+ * already walked from as deep a chain is not walked again.
+ */
+static int check_stack_depth(struct env *env, u32 k, u32 frames, u32 depth)
+{
+	struct subprog *sp = &env->subprogs[k];
+	u32 i;
+	int err;
+
+	if (sp->walked && frames <= sp->walked_frames &&
+	    depth <= sp->walked_depth)
+		return 0;
+	sp->walked = true;
+	sp->walked_frames = max(sp->walked_frames, frames);
+	sp->walked_depth = max(sp->walked_depth, depth);
+
+	if (frames == MAX_FRAMES)
+		return reject(env, -E2BIG,
+			      "the call stack of %u frames is too deep", frames);
+	depth += round_up(max(sp->stack_depth, 1U), 32);
+	if (depth > MAX_BPF_STACK)
+		return reject(env, -EACCES,
+			      "%u frames use %u bytes of stack: more than %d",
+			      frames + 1, depth, MAX_BPF_STACK);
+	for (i = sp->start; i < sp[1].start; i++) {
+		if (!is_subprog_call(&env->insns[i]) ||
+		    (env->info[i].flags & I_IMM64_HI))
+			continue;
+		err = check_stack_depth(env, subprog_at(env, i + env->insns[i].imm + 1),
+					frames + 1, depth);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static int verify(struct env *env)
 {
 	struct state *st;
@@ -3022,10 +3461,13 @@ static int verify(struct env *env)
 	env->pending = kvcalloc(MAX_PENDING, sizeof(*env->pending),
 				GFP_KERNEL_ACCOUNT);
 	st = kzalloc(sizeof(*st), GFP_KERNEL_ACCOUNT);
-	if (!env->open || !env->done || !env->pending || !st) {
-		kfree(st);
+	if (st)
+		st->frames = kzalloc(sizeof(*st->frames), GFP_KERNEL_ACCOUNT);
+	if (!env->open || !env->done || !env->pending || !st || !st->frames) {
+		state_free(st);
 		return -ENOMEM;
 	}
+	st->depth = 1;
 	reg_pointer(&st->regs[BPF_REG_1], K_CTX, NULL);
 	reg_pointer(&st->regs[BPF_REG_FP], K_STACK, NULL);
 	env->cur = st;
@@ -3041,7 +3483,8 @@ static int verify(struct env *env)
 		}
 		env->err[0] = 0;
 	}
-	return err;
+	/* every path is explored: the stack each function needs is known */
+	return err ?: check_stack_depth(env, 0, 0, 0);
 }
 
 int ebpf_verify(struct bpf_prog **pprog, const struct ebpf_prog_type *type,
@@ -3078,7 +3521,7 @@ int ebpf_verify(struct bpf_prog **pprog, const struct ebpf_prog_type *type,
 		err = rewrite(env);
 	vlog(env, "processed %u insns (limit %u), %u checkpoints, stack %u, %llu us\n",
 	     env->processed, BPF_COMPLEXITY_LIMIT_INSNS,
-	     env->peak_checkpoints, env->stack_depth,
+	     env->peak_checkpoints, env->subprogs[0].stack_depth,
 	     div_u64(ktime_get_ns() - start, NSEC_PER_USEC));
 	if (env->log.level && (env->log.truncated ||
 			       env->log.used >= env->log.size - 1))
@@ -3101,7 +3544,7 @@ out:
 			err = -ENOMEM;
 		}
 	}
-	aux->stack_depth = env->stack_depth;
+	aux->stack_depth = env->subprogs[0].stack_depth;
 	aux->verified_insns = env->processed;
 	*pprog = prog;
 	free_env(env);

@@ -28,6 +28,9 @@
 /* the kind of an argument or return type, without its flags */
 #define KIND_OF(t)		((t) & (BIT(BPF_BASE_TYPE_BITS) - 1))
 #define MAX_SLOTS		(MAX_BPF_STACK / SLOT_SIZE)
+/* bpf-to-bpf calls: frames on one path, functions in one program, as 6.1 */
+#define MAX_FRAMES		8
+#define MAX_SUBPROGS		256
 
 /* ---- registers, stack and states --------------------------------------- */
 
@@ -49,6 +52,8 @@ struct reg {
 	bool precise;
 	/* registers sharing a nonzero id hold copies of one value */
 	u32 id;
+	/* K_STACK: whose stack, the index of the frame in struct state */
+	u8 frame;
 	struct bpf_map *map;
 	/* a scalar's value, a pointer's offset */
 	struct vals v;
@@ -74,7 +79,8 @@ struct slot {
 
 /*
  * One instruction of a path and what precision tracking must know of it:
- * the stack slot it accessed at a constant offset, or one of these.
+ * the stack slot it accessed at a constant offset (frame * MAX_SLOTS +
+ * index), or one of these.
  */
 struct step {
 	u32 insn;
@@ -86,11 +92,25 @@ struct step {
 
 struct checkpoint;
 
-struct state {
-	struct reg regs[MAX_BPF_REG];
+/*
+ * The stack of one function call on the path. A called function's frame
+ * also keeps where it returns to and its caller's r6-r9, which the call
+ * preserves; the running function's registers are the state's own.
+ */
+struct frame {
 	/* slots[i] holds fp-8*(i+1) .. fp-8*i-1; deeper ones never written */
 	u32 nslots;
 	struct slot *slots;
+	u32 subprog;		/* the function running in this frame */
+	u32 callsite;		/* the call instruction (not for frame 0) */
+	struct reg saved[4];	/* the caller's r6-r9 */
+};
+
+struct state {
+	struct reg regs[MAX_BPF_REG];
+	/* frames[depth - 1] is the running function's */
+	u32 depth;
+	struct frame *frames;
 	/* the path: the last checkpoint on it, and the steps since */
 	struct checkpoint *parent;
 	struct step *trail;
@@ -150,6 +170,15 @@ struct insn_info {
 	struct bpf_map *array;
 };
 
+/* A function of the program: where it starts, how much stack it uses. */
+struct subprog {
+	u32 start;
+	u32 stack_depth;
+	/* the deepest chain of calls check_stack_depth() came from */
+	bool walked;
+	u32 walked_frames, walked_depth;
+};
+
 struct vlog {
 	char __user *buf;
 	u32 size, used, level;
@@ -184,7 +213,10 @@ struct env {
 	struct hlist_head parked;	/* open ones no longer searched */
 	u64 cp_bytes;
 	u32 checkpoints, peak_checkpoints;
-	u32 processed, id_gen, stack_depth;
+	u32 processed, id_gen;
+	/* the functions, by start; subprogs[nsubprogs].start is len */
+	struct subprog subprogs[MAX_SUBPROGS + 1];
+	u32 nsubprogs;
 
 	struct bpf_map *maps[MAX_USED_MAPS];
 	u32 nmaps;

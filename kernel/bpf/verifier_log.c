@@ -177,6 +177,8 @@ void insn_str(const struct env *env, u32 i, char *buf, size_t n)
 				 jump_target(in, i) - i - 1);
 		else if (op == BPF_EXIT)
 			snprintf(buf, n, "exit");
+		else if (op == BPF_CALL && in->src_reg == BPF_PSEUDO_CALL)
+			snprintf(buf, n, "call pc%+d", in->imm);
 		else if (op == BPF_CALL)
 			snprintf(buf, n, "call %s#%d", helper_name(in->imm),
 				 in->imm);
@@ -249,9 +251,11 @@ static void reg_str(const struct reg *r, char *buf, size_t n)
 		}
 		break;
 	case K_STACK:
-		/* fp-8, or fp(...) for a variable offset */
+		/* fp-8, or fp(...) for a variable offset; fp[1]-8 in frame 1 */
+		if (r->frame)
+			len += scnprintf(buf + len, n - len, "[%u]", r->frame);
 		if (vals_is_const(&r->v)) {
-			scnprintf(buf, n, "fp%+lld", (s64)r->v.b.val);
+			scnprintf(buf + len, n - len, "%+lld", (s64)r->v.b.val);
 			return;
 		}
 		break;
@@ -285,31 +289,43 @@ void vlog_reg(struct env *env, int i, const struct reg *r)
 	vlog(env, " R%d=%s%s", i, buf, r->precise ? "!" : "");
 }
 
-/* The initialized registers and stack of @st. */
+/* The initialized registers of @st, then each frame's stack. */
 void vlog_state(struct env *env, const struct state *st)
 {
 	static const char byte_chars[] = { '?', 'm', '0', 's' };
 	char bytes[SLOT_SIZE + 1] = {};
-	u32 i, j;
+	char buf[192];
+	u32 f, i, j;
 
 	for (i = 0; i < MAX_BPF_REG; i++)
 		if (st->regs[i].kind != K_NONE)
 			vlog_reg(env, i, &st->regs[i]);
-	for (i = 0; i < st->nslots; i++) {
-		const struct slot *s = &st->slots[i];
+	for (f = 0; f < st->depth; f++) {
+		const struct frame *fr = &st->frames[f];
 
-		if (!memchr_inv(s->bytes, B_INVALID, SLOT_SIZE))
-			continue;
-		if (s->bytes[0] == B_SPILL) {
-			char buf[192];
+		if (st->depth > 1)
+			vlog(env, " [frame %u]", f);
+		for (i = 0; f && i < ARRAY_SIZE(fr->saved); i++)
+			if (fr->saved[i].kind != K_NONE) {
+				/* frame f keeps its caller's */
+				reg_str(&fr->saved[i], buf, sizeof(buf));
+				vlog(env, " caller's R%u=%s", BPF_REG_6 + i,
+				     buf);
+			}
+		for (i = 0; i < fr->nslots; i++) {
+			const struct slot *s = &fr->slots[i];
 
-			reg_str(&s->spill, buf, sizeof(buf));
-			vlog(env, " fp%d=%s", -8 * (i + 1), buf);
-			continue;
+			if (!memchr_inv(s->bytes, B_INVALID, SLOT_SIZE))
+				continue;
+			if (s->bytes[0] == B_SPILL) {
+				reg_str(&s->spill, buf, sizeof(buf));
+				vlog(env, " fp%d=%s", -8 * (i + 1), buf);
+				continue;
+			}
+			for (j = 0; j < SLOT_SIZE; j++)
+				bytes[j] = byte_chars[s->bytes[j]];
+			vlog(env, " fp%d=%s", -8 * (i + 1), bytes);
 		}
-		for (j = 0; j < SLOT_SIZE; j++)
-			bytes[j] = byte_chars[s->bytes[j]];
-		vlog(env, " fp%d=%s", -8 * (i + 1), bytes);
 	}
 	vlog(env, "\n");
 }

@@ -86,6 +86,8 @@ enum { EXT_SHL = 4, EXT_SHR = 5, EXT_SAR = 7 };
 #define ENDBR_BYTES		(IS_ENABLED(CONFIG_X86_KERNEL_IBT) ? 4 : 0)
 /* push rbp; mov rbp, rsp; xor r9d, r9d: what a tail call skips. */
 #define TAIL_CALL_SKIP		(ENDBR_BYTES + 1 + 3 + 3)
+/* push rbp; mov rbp, rsp; sub rsp, imm32; push rbx, r13, r14, r15 */
+#define SUBPROG_PROLOGUE	(1 + 3 + 7 + 1 + 2 + 2 + 2)
 
 /* At the start of the image's memory, which is page aligned. */
 struct jit_header {
@@ -101,6 +103,13 @@ struct jit {
 	u32 *next;		/* this pass's */
 	u32 pos;		/* offset of buf[0] in the image */
 	u32 stack;		/* bytes of BPF stack below rbp */
+	/*
+	 * bpf-to-bpf calls: for each instruction that starts a called
+	 * function, its stack size + 1, else 0; the first of them (len if
+	 * none), where the main function ends.
+	 */
+	u32 *subprog;
+	u32 first_subprog;
 	u32 blind_seed;
 	bool blind;
 	bool failed;
@@ -336,7 +345,9 @@ static void emit_rel32(struct jit *j, u8 opcode, const void *target)
  */
 static void emit_jump(struct jit *j, int cc, u32 i, u32 target)
 {
-	s64 rel = (s64)j->addrs[target] - j->addrs[i + 1];
+	/* where @i ends: before the prologue of a function starting next */
+	u32 end = j->addrs[i + 1] - (j->subprog[i + 1] ? SUBPROG_PROLOGUE : 0);
+	s64 rel = (s64)j->addrs[target] - end;
 
 	if (cc < 0) {
 		if (!rel)
@@ -835,6 +846,67 @@ static void emit_atomic(struct jit *j, const struct bpf_insn *insn, u8 dst,
 	}
 }
 
+/* ret, or the return thunk's jmp */
+static void emit_ret(struct jit *j)
+{
+#ifdef CONFIG_RETHUNK
+	if (cpu_feature_enabled(X86_FEATURE_RETHUNK)) {
+		emit_rel32(j, 0xe9, x86_return_thunk);
+		return;
+	}
+#endif
+	emit1(j, 0xc3);
+	if (IS_ENABLED(CONFIG_SLS))
+		emit1(j, 0xcc);
+}
+
+/*
+ * A function called by a bpf-to-bpf call has a frame of its own, as the
+ * main one's without the tail call count (tail calls stay in the main
+ * function, as 6.1 has them without BTF): the caller's rbp, its stack,
+ * the BPF callee-saved registers. Its stack size is fixed-width here so
+ * that a call knows where the prologue starts before its first
+ * instruction. r12 is scratch within one instruction: nothing to keep.
+ */
+static void emit_subprog_prologue(struct jit *j, u32 stack)
+{
+	emit_push(j, RBP);
+	emit_mov(j, true, RBP, RSP);
+	emit_rex(j, true, 0, RSP, false);
+	emit1(j, 0x81);
+	emit_modrm_reg(j, EXT_SUB, RSP);
+	emit4(j, stack);
+	emit_push(j, RBX);
+	emit_push(j, R13);
+	emit_push(j, R14);
+	emit_push(j, R15);
+	if (j->n != SUBPROG_PROLOGUE)
+		j->failed = true;
+}
+
+static void emit_subprog_epilogue(struct jit *j)
+{
+	emit_pop(j, R15);
+	emit_pop(j, R14);
+	emit_pop(j, R13);
+	emit_pop(j, RBX);
+	emit1(j, 0xc9);					/* leave */
+	emit_ret(j);
+}
+
+/*
+ * call rel32 to the prologue of the function starting at @target, just
+ * before its first instruction; exact once the addresses are final.
+ */
+static void emit_subprog_call(struct jit *j, u32 target)
+{
+	s64 rel = (s64)j->addrs[target] - SUBPROG_PROLOGUE -
+		  (j->pos + j->n + 5);
+
+	emit1(j, 0xe8);
+	emit4(j, rel);
+}
+
 static int emit_insn(struct jit *j, u32 i)
 {
 	const struct bpf_insn *insn = &j->prog->insnsi[i];
@@ -854,13 +926,20 @@ static int emit_insn(struct jit *j, u32 i)
 			emit_jump(j, -1, i, i + 1 + insn->off);
 			return 0;
 		case BPF_EXIT:
-			emit_jump(j, -1, i, j->prog->len);
+			if (i >= j->first_subprog)
+				emit_subprog_epilogue(j);
+			else
+				emit_jump(j, -1, i, j->prog->len);
 			return 0;
 		case BPF_TAIL_CALL:
 			emit_tail_call(j);
 			return 0;
 		case BPF_CALL:
-			/* BPF functions and kfuncs are the interpreter's */
+			if (insn->src_reg == BPF_PSEUDO_CALL) {
+				emit_subprog_call(j, i + insn->imm + 1);
+				return 0;
+			}
+			/* kfuncs are not supported */
 			if (insn->src_reg)
 				return -EOPNOTSUPP;
 			emit_rel32(j, 0xe8, (void *)__bpf_call_base + insn->imm);
@@ -943,15 +1022,7 @@ static void emit_epilogue(struct jit *j)
 	emit_pop(j, R12);
 	emit_pop(j, RBX);
 	emit1(j, 0xc9);					/* leave */
-#ifdef CONFIG_RETHUNK
-	if (cpu_feature_enabled(X86_FEATURE_RETHUNK)) {
-		emit_rel32(j, 0xe9, x86_return_thunk);
-		return;
-	}
-#endif
-	emit1(j, 0xc3);
-	if (IS_ENABLED(CONFIG_SLS))
-		emit1(j, 0xcc);
+	emit_ret(j);
 }
 
 /* Move what emit_*() put in buf to the image, if there is one yet. */
@@ -980,6 +1051,12 @@ static int jit_pass(struct jit *j)
 	if (err)
 		return err;
 	for (i = 0; i < prog->len; i++) {
+		if (j->subprog[i]) {
+			emit_subprog_prologue(j, j->subprog[i] - 1);
+			err = jit_flush(j);
+			if (err)
+				return err;
+		}
 		j->next[i] = j->pos;
 		err = emit_insn(j, i);
 		if (!err)
@@ -1047,6 +1124,39 @@ static int jit_seal(struct jit_header *hdr)
 	return err;
 }
 
+/*
+ * The functions bpf-to-bpf calls go to, each with the stack size the
+ * verifier wrote into the calls' off (the runtime's frame size).
+ */
+static int find_subprogs(struct jit *j, u32 *subprog)
+{
+	const struct bpf_prog *prog = j->prog;
+	const struct bpf_insn *insn;
+	u32 i;
+	s64 t;
+
+	memset(subprog, 0, (prog->len + 1) * sizeof(*subprog));
+	j->subprog = subprog;
+	j->first_subprog = prog->len;
+	for (i = 0; i < prog->len; i++) {
+		insn = &prog->insnsi[i];
+		if (insn->code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			i++;
+			continue;
+		}
+		if (insn->code != (BPF_JMP | BPF_CALL) ||
+		    insn->src_reg != BPF_PSEUDO_CALL)
+			continue;
+		t = (s64)i + insn->imm + 1;
+		if (t <= 0 || t >= prog->len || insn->off < 0 ||
+		    insn->off > MAX_BPF_STACK || insn->off % 8)
+			return -EINVAL;
+		subprog[t] = insn->off + 1;
+		j->first_subprog = min_t(u32, j->first_subprog, t);
+	}
+	return 0;
+}
+
 static u32 count_probe_loads(const struct bpf_prog *prog)
 {
 	u32 i, n = 0;
@@ -1078,11 +1188,13 @@ struct bpf_prog *bpf_int_jit_compile(struct bpf_prog *prog)
 	j.blind_seed = get_random_u32();
 	nr_extable = count_probe_loads(prog);
 
-	addrs = kvmalloc_array(2 * (prog->len + 1), sizeof(*addrs), GFP_KERNEL);
+	addrs = kvmalloc_array(3 * (prog->len + 1), sizeof(*addrs), GFP_KERNEL);
 	if (!addrs)
 		return prog;
 	j.addrs = addrs;
 	j.next = addrs + prog->len + 1;
+	if (find_subprogs(&j, addrs + 2 * (prog->len + 1)))
+		goto out;
 	/* An overestimate: no instruction takes JIT_INSN_MAX bytes. */
 	for (i = 0; i <= prog->len; i++)
 		j.addrs[i] = i * JIT_INSN_MAX;

@@ -17,5 +17,10 @@ for t in /tests/test_verifier /tests/test_classic /suites/test_bpf_upstream_veri
 	echo "# interpreter: $(basename $t)"
 	$t || status=1
 done
+# the C corpus's bpf-to-bpf calls, which test_verifier's cases only sample
+if [ -x /tests/test_c_progs ]; then
+	echo "# interpreter: test_c_progs subprogs"
+	/tests/test_c_progs subprogs || status=1
+fi
 echo $old >$jit
 exit $status

@@ -919,6 +919,53 @@ static void array_sum(struct bpf_object *obj, int fd)
 	expect_eq(*argmax, 13);
 }
 
+/* How many bpf-to-bpf calls the kernel kept of @fd's program. */
+static int subprog_calls(int fd)
+{
+	static struct bpf_insn insns[4096];
+	struct bpf_prog_info info = {
+		.xlated_prog_len = sizeof(insns),
+		.xlated_prog_insns = (__u64)(unsigned long)insns,
+	};
+	__u32 len = sizeof(info), i;
+	int n = 0;
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		tap_fail("BPF_OBJ_GET_INFO_BY_FD: %s", strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < info.xlated_prog_len / sizeof(insns[0]); i++)
+		n += insns[i].code == (BPF_JMP | BPF_CALL) &&
+		     insns[i].src_reg == BPF_PSEUDO_CALL;
+	return n;
+}
+
+static void subprogs(struct bpf_object *obj, int fd)
+{
+	/*
+	 * len 50: sum of 50..65 = 920, squares of 2 and 6 = 40,
+	 * ((2 + 3) * 2) + 1 = 11, and 2 * 50 = 100.
+	 */
+	const __u32 want = 920 + 40 + 11 + 100;
+	__u32 *bumps = global_section(obj, ".bss", sizeof(*bumps));
+	int totals = map_fd(obj, "totals");
+	__u64 total = 0;
+	__u32 key = 0;
+	struct run r;
+
+	if (!bumps || totals < 0)
+		return;
+	/* fill, sum, square twice, depth1-3, global_twice, bump */
+	expect(subprog_calls(fd) >= 9);
+	if (!run_prog(fd, pkt, sizeof(pkt), &r))
+		return;
+	expect_eq(NET_LEN, 50);
+	expect_eq(r.retval, want);
+	expect_ok(bpf_map_lookup_elem(totals, &key, &total));
+	expect_eq(total, want);
+	expect_eq(*bumps, 1);
+}
+
 struct c_case {
 	const char *obj;
 	const char *prog;	/* the program the case runs */
@@ -992,6 +1039,13 @@ static const struct c_case c_cases[] = {
 	 * with the constant 0 as a NULL check (later kernels take both).
 	 */
 	C_CASE_GCC_REFUSED("array_sum", "array_sum", NULL, array_sum, EACCES),
+	/*
+	 * gcc-bpf 12 leaves the called functions out of .text: libbpf
+	 * 1.1 finds "no .text section found yet sub-program call exists"
+	 * and refuses the object (LIBBPF_ERRNO__RELOC) before any load.
+	 */
+	C_CASE_GCC_REFUSED("subprogs", "subprogs", NULL, subprogs,
+			   LIBBPF_ERRNO__RELOC),
 	{}
 };
 

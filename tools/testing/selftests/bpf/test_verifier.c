@@ -68,6 +68,7 @@ struct vcase {
 #include "verifier_cases.h"
 #include "verifier_cases_packet.h"
 #include "verifier_cases_trace.h"
+#include "verifier_cases_calls.h"
 
 static bool on_ours;
 static bool unpriv_possible;
@@ -880,6 +881,7 @@ int main(int argc, char **argv)
 	failed += run_cases(cases, ARRAY_SIZE(cases), filter, &n);
 	failed += run_cases(packet_cases, ARRAY_SIZE(packet_cases), filter, &n);
 	failed += run_cases(trace_cases, ARRAY_SIZE(trace_cases), filter, &n);
+	failed += run_cases(call_cases, ARRAY_SIZE(call_cases), filter, &n);
 	failed += tap_run_list(fcases, filter, &n);
 	printf("1..%d\n", n);
 	return failed ? 1 : 0;

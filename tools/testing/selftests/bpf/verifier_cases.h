@@ -2597,6 +2597,14 @@ static const struct vcase cases[] = {
 	     MOV64I(R1, 0), LDX(BPF_DW, R1, R10, -16), ACCESS_R6_PLUS_R1),
 	MEET_SAFE_FIRST("a spilled register", 0, 100, STX(BPF_DW, R10, -16, R1),
 			MOV64I(R1, 0), LDX(BPF_DW, R1, R10, -16), ACCESS_R6_PLUS_R1),
+	/*
+	 * A zero stored is kept as zero bytes, not as a spill: the fill
+	 * after another meeting point must still make the stored r1 precise.
+	 */
+	MEET_SAFE_FIRST("a zero spilled before another meeting point", 0, 100,
+			STX(BPF_DW, R10, -16, R1), MOV64I(R1, 0),
+			JI(BPF_JEQ, R2, 0, 0), LDX(BPF_DW, R1, R10, -16),
+			ACCESS_R6_PLUS_R1),
 	MEET("a copy", 0, 100, MOV64(R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
 	MEET_SAFE_FIRST("a copy", 0, 100, MOV64(R3, R1), MOV64(R1, R3), ACCESS_R6_PLUS_R1),
 	MEET("a branch it decides", 0, 1, JI(BPF_JEQ, R1, 0, 2),
