@@ -215,6 +215,9 @@ static void emit_alu_imm(struct jit *j, u8 ext, bool w, u8 dst, s32 imm)
 		emit1(j, 0x83);
 		emit_modrm_reg(j, ext, dst);
 		emit1(j, imm);
+	} else if (dst == RAX) {
+		emit1(j, ext << 3 | 5);			/* op eax, imm32 */
+		emit4(j, imm);
 	} else {
 		emit1(j, 0x81);
 		emit_modrm_reg(j, ext, dst);
@@ -431,21 +434,25 @@ static u8 alu_ext(u8 op)
 
 /*
  * dst = dst / TMP or dst % TMP, unsigned. div takes rdx:rax, which hold
- * r3 and r0: they are saved around it on the stack.
+ * r3 and r0: those of them that are not dst are saved around it on the
+ * stack.
  */
 static void emit_divide(struct jit *j, bool w, bool mod, u8 dst)
 {
-	emit_push(j, RAX);
-	emit_push(j, RDX);
+	if (dst != RAX)
+		emit_push(j, RAX);
+	if (dst != RDX)
+		emit_push(j, RDX);
 	emit_mov(j, true, RAX, dst);
 	emit_rr(j, 0x31, false, RDX, RDX);
 	emit_rex(j, w, 0, TMP, false);
 	emit1(j, 0xf7);
 	emit_modrm_reg(j, 6, TMP);			/* div tmp */
-	emit_mov(j, true, TMP, mod ? RDX : RAX);
-	emit_pop(j, RDX);
-	emit_pop(j, RAX);
-	emit_mov(j, true, dst, TMP);
+	emit_mov(j, true, dst, mod ? RDX : RAX);
+	if (dst != RDX)
+		emit_pop(j, RDX);
+	if (dst != RAX)
+		emit_pop(j, RAX);
 }
 
 /* The interpreter's x / 0 = 0 and x % 0 = x, the latter cut to 32 bits. */
