@@ -69,20 +69,21 @@ def speedups(runs):
     """Within each boot of one kernel: interpreter time over JIT time.
 
     A workload "jit_G/N" is the JIT's run of workload "G/N" (the same
-    test on the interpreter, same boot).
+    test on the interpreter, same boot); the ratios are taken per
+    group G.
     """
     for k, kernel in enumerate(('reference', 'ours')):
-        ratios = []
+        groups = collections.defaultdict(list)
         for run in runs:
             values = run[k]
             for n, (v, _) in values.items():
                 if n.startswith('jit_') and n[4:] in values and v > 0:
-                    ratios.append(values[n[4:]][0] / v)
-        if ratios:
-            print(f'{kernel}: interpreter / JIT per test: median'
+                    groups[n[4:].split('/')[0]].append(values[n[4:]][0] / v)
+        for g, ratios in sorted(groups.items()):
+            print(f'{kernel}: {g}: interpreter / JIT per test: median'
                   f' {statistics.median(ratios):.2f}x'
-                  f' (p10 {quantile(ratios, 0.1):.2f}, p90 {quantile(ratios, 0.9):.2f},'
-                  f' {len(ratios)} ratios)')
+                  f' (p10 {quantile(ratios, 0.1):.2f},'
+                  f' p90 {quantile(ratios, 0.9):.2f}, {len(ratios)} ratios)')
 
 
 if __name__ == '__main__':

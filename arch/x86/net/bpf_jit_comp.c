@@ -20,7 +20,8 @@
  *
  * The frame, from the return address down: the caller's rbp (rbp points
  * at it, so frame-pointer unwinding works), the program's stack (r10 is
- * rbp itself), the callee-saved registers, and the tail call count.
+ * rbp itself), the callee-saved registers the program uses, and the tail
+ * call count if it makes tail calls.
  * A tail call unwinds the frame down to rbp and jumps into the target
  * past the instructions that set up rbp and zero the count, carrying the
  * count in r9. Documentation/bpf/jit.rst has the details.
@@ -37,6 +38,7 @@
 #include <linux/random.h>
 #include <linux/set_memory.h>
 #include <linux/vmalloc.h>
+#include <asm/cpufeature.h>
 #include <asm/extable.h>
 #include <asm/nospec-branch.h>
 
@@ -111,6 +113,8 @@ struct jit {
 	u32 *subprog;
 	u32 first_subprog;
 	u32 blind_seed;
+	u16 saved;		/* callee-saved x86 registers used, by bit */
+	bool tail_calls;
 	bool blind;
 	bool failed;
 	struct exception_table_entry *extable;
@@ -220,6 +224,9 @@ static void emit_alu_imm(struct jit *j, u8 ext, bool w, u8 dst, s32 imm)
 		emit1(j, 0x83);
 		emit_modrm_reg(j, ext, dst);
 		emit1(j, imm);
+	} else if (dst == RAX) {
+		emit1(j, ext << 3 | 5);			/* op eax, imm32 */
+		emit4(j, imm);
 	} else {
 		emit1(j, 0x81);
 		emit_modrm_reg(j, ext, dst);
@@ -438,21 +445,25 @@ static u8 alu_ext(u8 op)
 
 /*
  * dst = dst / TMP or dst % TMP, unsigned. div takes rdx:rax, which hold
- * r3 and r0: they are saved around it on the stack.
+ * r3 and r0: those of them that are not dst are saved around it on the
+ * stack.
  */
 static void emit_divide(struct jit *j, bool w, bool mod, u8 dst)
 {
-	emit_push(j, RAX);
-	emit_push(j, RDX);
+	if (dst != RAX)
+		emit_push(j, RAX);
+	if (dst != RDX)
+		emit_push(j, RDX);
 	emit_mov(j, true, RAX, dst);
 	emit_rr(j, 0x31, false, RDX, RDX);
 	emit_rex(j, w, 0, TMP, false);
 	emit1(j, 0xf7);
 	emit_modrm_reg(j, 6, TMP);			/* div tmp */
-	emit_mov(j, true, TMP, mod ? RDX : RAX);
-	emit_pop(j, RDX);
-	emit_pop(j, RAX);
-	emit_mov(j, true, dst, TMP);
+	emit_mov(j, true, dst, mod ? RDX : RAX);
+	if (dst != RDX)
+		emit_pop(j, RDX);
+	if (dst != RAX)
+		emit_pop(j, RAX);
 }
 
 /* The interpreter's x / 0 = 0 and x % 0 = x, the latter cut to 32 bits. */
@@ -513,6 +524,16 @@ static void emit_shift(struct jit *j, const struct bpf_insn *insn, u8 dst,
 		emit1(j, 0xc1);
 		emit_modrm_reg(j, ext, dst);
 		emit1(j, count);
+		return;
+	}
+	/* shlx, shrx, sarx dst, dst, src: the count in any register */
+	if (boot_cpu_has(X86_FEATURE_BMI2)) {
+		emit1(j, 0xc4);
+		emit1(j, (~dst & 8) << 4 | 0x40 | (~dst & 8) << 2 | 0x02);
+		emit1(j, w << 7 | (~src & 15) << 3 |
+			 (ext == EXT_SHL ? 1 : ext == EXT_SAR ? 2 : 3));
+		emit1(j, 0xf7);
+		emit_modrm_reg(j, dst, dst);
 		return;
 	}
 	/* The count must be in cl, which is r4: keep r4 in TMP meanwhile. */
@@ -685,6 +706,32 @@ jump:
 	emit_jump(j, jump_cc(BPF_OP(insn->code)), i, i + 1 + insn->off);
 }
 
+/* The callee-saved registers the program uses, rbx first. */
+static const u8 callee_saved[] = { RBX, R12, R13, R14, R15 };
+
+static void emit_push_saved(struct jit *j)
+{
+	int k;
+
+	for (k = 0; k < ARRAY_SIZE(callee_saved); k++)
+		if (j->saved & BIT(callee_saved[k]))
+			emit_push(j, callee_saved[k]);
+	if (j->tail_calls)
+		emit_push(j, TCC);
+}
+
+/* Pops what emit_push_saved() pushed. */
+static void emit_pop_saved(struct jit *j)
+{
+	int k;
+
+	if (j->tail_calls)
+		emit_pop(j, TCC);
+	for (k = ARRAY_SIZE(callee_saved) - 1; k >= 0; k--)
+		if (j->saved & BIT(callee_saved[k]))
+			emit_pop(j, callee_saved[k]);
+}
+
 /*
  * r2 is the program array, r3 the index. Like the interpreter: an index
  * past the array or a 34th tail call goes on with the next instruction;
@@ -723,12 +770,7 @@ static void emit_tail_call(struct jit *j)
 	out[2] = emit_jump_fwd(j, CC_E);
 	emit_load(j, BPF_DW, TMP, TMP, offsetof(struct bpf_prog, bpf_func));
 	emit_alu_imm(j, EXT_ADD, true, TMP, TAIL_CALL_SKIP);
-	emit_pop(j, TCC);
-	emit_pop(j, R15);
-	emit_pop(j, R14);
-	emit_pop(j, R13);
-	emit_pop(j, R12);
-	emit_pop(j, RBX);
+	emit_pop_saved(j);
 	emit_mov(j, true, RSP, RBP);
 #ifdef CONFIG_RETPOLINE
 	emit_rel32(j, 0xe9, __x86_indirect_thunk_array[TMP]);
@@ -1005,22 +1047,12 @@ static void emit_prologue(struct jit *j)
 	emit_endbr(j);
 	if (j->stack)
 		emit_alu_imm(j, EXT_SUB, true, RSP, j->stack);
-	emit_push(j, RBX);
-	emit_push(j, R12);
-	emit_push(j, R13);
-	emit_push(j, R14);
-	emit_push(j, R15);
-	emit_push(j, TCC);
+	emit_push_saved(j);
 }
 
 static void emit_epilogue(struct jit *j)
 {
-	emit_pop(j, TCC);
-	emit_pop(j, R15);
-	emit_pop(j, R14);
-	emit_pop(j, R13);
-	emit_pop(j, R12);
-	emit_pop(j, RBX);
+	emit_pop_saved(j);
 	emit1(j, 0xc9);					/* leave */
 	emit_ret(j);
 }
@@ -1157,13 +1189,37 @@ static int find_subprogs(struct jit *j, u32 *subprog)
 	return 0;
 }
 
-static u32 count_probe_loads(const struct bpf_prog *prog)
+static bool is_fetching_logic(const struct bpf_insn *insn)
 {
+	return insn->code == (BPF_STX | BPF_ATOMIC | BPF_W) ||
+	       insn->code == (BPF_STX | BPF_ATOMIC | BPF_DW) ?
+	       insn->imm == (BPF_AND | BPF_FETCH) ||
+	       insn->imm == (BPF_OR | BPF_FETCH) ||
+	       insn->imm == (BPF_XOR | BPF_FETCH) : false;
+}
+
+/*
+ * What the frame must hold: the callee-saved registers the program
+ * writes (it can read none it has not written), TMP2 for a fetching
+ * and/or/xor, the count if it makes tail calls. Returns the number of
+ * loads that need an exception table entry.
+ */
+static u32 scan_prog(struct jit *j)
+{
+	const struct bpf_insn *insn = j->prog->insnsi;
 	u32 i, n = 0;
 
-	for (i = 0; i < prog->len; i++)
-		n += BPF_CLASS(prog->insnsi[i].code) == BPF_LDX &&
-		     BPF_MODE(prog->insnsi[i].code) == BPF_PROBE_MEM;
+	for (i = 0; i < j->prog->len; i++, insn++) {
+		j->saved |= BIT(jit_reg[insn->dst_reg]) |
+			    BIT(jit_reg[insn->src_reg]);
+		if (is_fetching_logic(insn))
+			j->saved |= BIT(TMP2);
+		if (insn->code == (BPF_JMP | BPF_TAIL_CALL))
+			j->tail_calls = true;
+		n += BPF_CLASS(insn->code) == BPF_LDX &&
+		     BPF_MODE(insn->code) == BPF_PROBE_MEM;
+	}
+	j->saved &= BIT(RBX) | BIT(R12) | BIT(R13) | BIT(R14) | BIT(R15);
 	return n;
 }
 
@@ -1186,7 +1242,7 @@ struct bpf_prog *bpf_int_jit_compile(struct bpf_prog *prog)
 		return prog;
 	j.blind = prog->blinding_requested;
 	j.blind_seed = get_random_u32();
-	nr_extable = count_probe_loads(prog);
+	nr_extable = scan_prog(&j);
 
 	addrs = kvmalloc_array(3 * (prog->len + 1), sizeof(*addrs), GFP_KERNEL);
 	if (!addrs)
