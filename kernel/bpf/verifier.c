@@ -2124,7 +2124,7 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 	/* the way the jump goes depends on that register being 0 */
 	if (null_test && x && (a->kind == K_VALUE ||
 			       a->kind == K_VALUE_OR_NULL))
-		make_precise(env, BIT(in->src_reg), 0);
+		make_precise(env, BIT(in->src_reg));
 	/* a map value pointer is never NULL */
 	if (null_test && a->kind == K_VALUE) {
 		err = speculate(env, op == BPF_JNE ? env->insn + 1 : target,
