@@ -2121,19 +2121,22 @@ static int ptr_branch(struct env *env, const struct bpf_insn *in,
 		return reject(env, -EACCES,
 			      "R%d: unprivileged programs may not compare pointers",
 			      in->src_reg);
-	/* the way the jump goes depends on that register being 0 */
-	if (null_test && x && (a->kind == K_VALUE ||
-			       a->kind == K_VALUE_OR_NULL))
-		make_precise(env, BIT(in->src_reg));
 	/* a map value pointer is never NULL */
 	if (null_test && a->kind == K_VALUE) {
+		/* the way the jump goes depends on that register being 0 */
+		if (x)
+			make_precise(env, BIT(in->src_reg));
 		err = speculate(env, op == BPF_JNE ? env->insn + 1 : target,
 				step);
 		env->insn = op == BPF_JNE ? target : env->insn + 1;
 		return err;
 	}
-	/* checking a lookup result: NULL on one side, a value on the other */
-	if (null_test && a->kind == K_VALUE_OR_NULL) {
+	/*
+	 * Checking a lookup result, NULL on one side and a value on the
+	 * other: against the immediate only, as 6.1 (the C it compiles
+	 * from must load on both kernels alike).
+	 */
+	if (null_test && !x && a->kind == K_VALUE_OR_NULL) {
 		u32 id = a->id;
 
 		other = fork_path(env, target, step);
