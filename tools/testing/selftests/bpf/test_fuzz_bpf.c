@@ -62,6 +62,7 @@
 #define BUF_SIZE	(4 * 1024 * 1024)	/* for keys, values, attrs */
 #define LOG_SIZE	(128 * 1024)
 #define PERCPU_ENTRIES	4096
+#define HASH_ENTRIES	(128 * 1024 * 1024)
 #define PAGE		4096
 
 /* Unknown to 6.1, or past the end of the command enum. */
@@ -205,15 +206,21 @@ static uint64_t map_bytes(const union bpf_attr *a)
  * has and fail at once: not so for per-CPU maps, which allocate each
  * value on its own, and so take minutes to make 100,000 of them on the
  * debug build (kmemleak tracks each): they stay below PERCPU_ENTRIES.
+ * A hash map without preallocation takes only its buckets at first,
+ * 16 bytes (far more with lockdep) an entry: absurd only past
+ * HASH_ENTRIES.
  */
 static void fit_map_size(struct thread *t, union bpf_attr *a)
 {
 	bool per_cpu = a->map_type == BPF_MAP_TYPE_PERCPU_HASH ||
 		       a->map_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+	bool absurd = map_bytes(a) >= 1ULL << 33 && !per_cpu &&
+		      (a->map_type != BPF_MAP_TYPE_HASH ||
+		       a->max_entries >= HASH_ENTRIES);
 
 	if ((map_bytes(a) <= 1 << 20 &&
 	     (!per_cpu || a->max_entries <= PERCPU_ENTRIES)) ||
-	    (map_bytes(a) >= 1ULL << 33 && !per_cpu && pick(t, 2)))
+	    (absurd && pick(t, 2)))
 		return;
 	a->max_entries = 4;
 	if (map_bytes(a) > 1 << 20)
