@@ -3234,6 +3234,12 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 			return 1;
 		}
 		/*
+		 * The programs it jumps to may write skb->cb, where the
+		 * socket's own data is (an AF_UNIX skb's fds): the caller
+		 * must save and restore it as if this program wrote it.
+		 */
+		env->prog->cb_access = 1;
+		/*
 		 * For unprivileged programs, as upstream: an index past the
 		 * array, its upper half included, skips the call before any
 		 * speculation can use it.

@@ -123,6 +123,8 @@ static int lock_filter(int sock, int on)
 
 static char log_buf[1 << 16];
 
+#define CB(i)	offsetof(struct __sk_buff, cb[i])
+
 static int load(enum bpf_prog_type type, const struct bpf_insn *insns,
 		uint32_t n)
 {
@@ -239,6 +241,49 @@ static void return_value_trims(void)
 		close(sv[1]);
 		udp_pair_close(&p);
 		close(prog);
+	}
+}
+
+/*
+ * While the filter runs, an AF_UNIX datagram's skb->cb holds its
+ * sender's credentials and passed fds, where __sk_buff's cb[] is: a
+ * program that may write cb[], through a tail call too, runs with the
+ * block saved and restored, or the receiver frees a pointer the
+ * program wrote.
+ */
+static void tail_called_cb_writes_stay_in_the_program(void)
+{
+	static const uint32_t verdicts[] = { 0, 0xffffffff };
+	uint32_t key = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(verdicts); i++) {
+		int array = expect_ok(ebpf_map_create(BPF_MAP_TYPE_PROG_ARRAY,
+						      4, 4, 1, 0));
+		int writer = LOAD(MOV32I(R2, 0x41414141),
+				  STX(BPF_W, R1, CB(0), R2),
+				  STX(BPF_W, R1, CB(1), R2),
+				  STX(BPF_W, R1, CB(2), R2),
+				  STX(BPF_W, R1, CB(3), R2),
+				  STX(BPF_W, R1, CB(4), R2),
+				  MOV32I(R0, verdicts[i]), EXIT());
+		int entry = LOAD(LDMAP(R2, array), MOV64I(R3, 0),
+				 CALL(BPF_FUNC_tail_call),
+				 MOV32I(R0, 0), EXIT());
+		int sv[2];
+
+		if (array < 0 || writer < 0 || entry < 0 ||
+		    socketpair(AF_UNIX, SOCK_DGRAM, 0, sv))
+			return;
+		expect_ok(ebpf_map_update(array, &key, &writer, 0));
+		expect_ok(attach_bpf(sv[1], entry));
+		expect(send_n(sv[0], 3, 100));
+		expect_eq(recv_all(sv[1], 100, NULL), verdicts[i] ? 3 : 0);
+		close(sv[0]);
+		close(sv[1]);
+		close(entry);
+		close(writer);
+		close(array);
 	}
 }
 
@@ -867,6 +912,7 @@ static const struct tap_case cases[] = {
 	TAP_CASE(counts_exactly_what_was_sent),
 	TAP_CASE(returning_0_drops_everything),
 	TAP_CASE(return_value_trims),
+	TAP_CASE(tail_called_cb_writes_stay_in_the_program),
 	TAP_CASE(replace_and_detach),
 	TAP_CASE(locked_filter_stays),
 	TAP_CASE(bad_requests),
