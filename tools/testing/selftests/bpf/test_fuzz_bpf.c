@@ -243,7 +243,6 @@ static void fill_map_create(struct thread *t, union bpf_attr *a)
 		a->key_size = 4;
 		a->value_size = 4;
 	}
-	fit_map_size(t, a);
 	if (!pick(t, 3))
 		a->map_flags = pick(t, 2) ? 1U << pick(t, 16) : rnd(t);
 	if (!pick(t, 4))
@@ -570,6 +569,7 @@ static void random_command(struct thread *t)
 	/* one random byte anywhere, now and then */
 	if (!clean && !pick(t, 8))
 		((uint8_t *)a)[pick(t, sizeof(*a))] = rnd(t);
+	/* the budget holds whatever the flip hit */
 	if (cmd == BPF_MAP_CREATE)
 		fit_map_size(t, a);
 
