@@ -19,7 +19,8 @@
  *  flow_dissect_ratio/{interp,jit}_{hot,cold}
  *				eBPF over native: the median over rounds
  *				of each round's ratio, the two having run
- *				one after the other on the same packets
+ *				by turns of a few hundred packets in the
+ *				same pass over the same packets
  *
  * Before it prints, it checks that both did the same work: the flow the
  * native dissector found in each packet is in the program's map (its
@@ -231,13 +232,19 @@ static double ns_per_packet(const __u64 *ns, __u32 rounds, __u32 packets)
 	return median(v, rounds);
 }
 
-static double ebpf_over_native(const struct fdb_times *t, __u32 rounds)
+/* Also prints each round's ratio, for the log. */
+static double ebpf_over_native(const char *name, const struct fdb_times *t,
+			       __u32 rounds)
 {
 	double v[FDB_MAX_ROUNDS];
 	__u32 r;
 
-	for (r = 0; r < rounds; r++)
+	printf("# %s: eBPF/native by round:", name);
+	for (r = 0; r < rounds; r++) {
 		v[r] = (double)t->ebpf_ns[r] / t->native_ns[r];
+		printf(" %.3f", v[r]);
+	}
+	printf("\n");
 	return median(v, rounds);
 }
 
@@ -258,6 +265,7 @@ static double native_ns(const struct fdb_times *a, const struct fdb_times *b,
 int main(void)
 {
 	struct fdb_report *interp, *jit;
+	double ratio[4];
 	__u32 pool, n;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -284,14 +292,14 @@ int main(void)
 	       native_ns(&interp->hot, &jit->hot, n));
 	printf("bench flow_dissect_native/cold %.2f ns\n",
 	       native_ns(&interp->cold, &jit->cold, n));
-	printf("bench flow_dissect_ratio/interp_hot %.3f x\n",
-	       ebpf_over_native(&interp->hot, n));
-	printf("bench flow_dissect_ratio/interp_cold %.3f x\n",
-	       ebpf_over_native(&interp->cold, n));
-	printf("bench flow_dissect_ratio/jit_hot %.3f x\n",
-	       ebpf_over_native(&jit->hot, n));
-	printf("bench flow_dissect_ratio/jit_cold %.3f x\n",
-	       ebpf_over_native(&jit->cold, n));
+	ratio[0] = ebpf_over_native("interp_hot", &interp->hot, n);
+	ratio[1] = ebpf_over_native("interp_cold", &interp->cold, n);
+	ratio[2] = ebpf_over_native("jit_hot", &jit->hot, n);
+	ratio[3] = ebpf_over_native("jit_cold", &jit->cold, n);
+	printf("bench flow_dissect_ratio/interp_hot %.3f x\n", ratio[0]);
+	printf("bench flow_dissect_ratio/interp_cold %.3f x\n", ratio[1]);
+	printf("bench flow_dissect_ratio/jit_hot %.3f x\n", ratio[2]);
+	printf("bench flow_dissect_ratio/jit_cold %.3f x\n", ratio[3]);
 	free(interp);
 	free(jit);
 	return 0;

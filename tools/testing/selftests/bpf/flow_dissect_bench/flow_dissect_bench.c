@@ -19,13 +19,13 @@
  *
  * Writing a program's fd to /proc/flow_dissect_bench runs, for hot then
  * cold, a warm-up pass (the program adds the flows to its map) and
- * @rounds timed passes of the program and of the native dissector, in
- * turn (which of the two goes first alternates). Reading gives the
- * times and, per packet, the flow the native dissector found (see
+ * @rounds timed passes. A pass runs the program and the native
+ * dissector by turns of a few hundred packets, so that both meet the
+ * same noise of a shared machine, with bottom halves off as a socket
+ * filter runs; between turns it may reschedule, untimed. Reading gives
+ * the times and, per packet, the flow the native dissector found (see
  * flow_dissect_bench.h): user space judges the figures and checks them
- * against the program's map. A pass runs with bottom halves off, as a
- * socket filter does, in chunks between which it may reschedule; only
- * the chunks are timed.
+ * against the program's map.
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
@@ -51,11 +51,11 @@ static unsigned int pool_packets = 1 << 17;
 module_param(pool_packets, uint, 0444);
 MODULE_PARM_DESC(pool_packets, "packets in the cold pool, at most 2^24");
 
-static unsigned int hot_runs = 1 << 14;
+static unsigned int hot_runs = 1 << 16;
 module_param(hot_runs, uint, 0444);
-MODULE_PARM_DESC(hot_runs, "runs on the hot packet in one pass");
+MODULE_PARM_DESC(hot_runs, "runs on the hot packet in one pass, at most 2^24");
 
-static unsigned int rounds = 5;
+static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
 MODULE_PARM_DESC(rounds, "timed passes of each kind, at most 16");
 
@@ -63,9 +63,9 @@ MODULE_PARM_DESC(rounds, "timed passes of each kind, at most 16");
 /* packets between two chances to reschedule */
 #define CHUNK		256
 
-static struct sk_buff **pool;	/* in the order a pass walks it */
+static struct sk_buff **pool;	/* in the order a pass walks it, and half again */
 static struct sk_buff *hot_skb;
-static struct sk_buff **hot;	/* hot_runs times hot_skb */
+static struct sk_buff **hot;	/* hot_runs times hot_skb, and half more */
 static struct fdb_report *report;	/* and its flows */
 static size_t report_size;
 static bool report_ready;
@@ -160,49 +160,53 @@ static void native_flow(const struct sk_buff *skb, struct fdb_flow *f)
 	f->dport = ntohs(keys.ports.dst);
 }
 
-/* ns that @prog, or the native dissector if @prog is NULL, takes on @skbs. */
-static u64 time_pass(const struct bpf_prog *prog, struct sk_buff *const *skbs,
-		     u32 n)
+/*
+ * One pass of the program and of the native dissector over the first
+ * @n of @skbs, by turns of CHUNK packets, so that both see the same
+ * moments of a noisy machine. The native dissector starts half-way
+ * through (@skbs goes on for n / 2 more, from the start again): between
+ * two visits to a packet, by either, every packet of the pool is seen.
+ */
+static void time_pass(const struct bpf_prog *prog, struct sk_buff *const *skbs,
+		      u32 n, u64 *ebpf_ns, u64 *native_ns)
 {
+	struct sk_buff *const *native = skbs + n / 2;
 	struct flow_keys keys;
-	u64 ns = 0, start;
-	u32 i = 0, end;
+	u64 t0, t1, t2;
+	u32 i, j, end;
 
-	while (i < n) {
+	*ebpf_ns = 0;
+	*native_ns = 0;
+	for (i = 0; i < n; i = end) {
 		end = min(n, i + CHUNK);
 		local_bh_disable();
 		rcu_read_lock();
-		start = ktime_get_ns();
-		if (prog) {
-			for (; i < end; i++)
-				bpf_prog_run_save_cb(prog, skbs[i]);
-		} else {
-			for (; i < end; i++)
-				skb_flow_dissect_flow_keys(skbs[i], &keys, 0);
-		}
-		ns += ktime_get_ns() - start;
+		t0 = ktime_get_ns();
+		for (j = i; j < end; j++)
+			bpf_prog_run_save_cb(prog, skbs[j]);
+		t1 = ktime_get_ns();
+		for (j = i; j < end; j++)
+			skb_flow_dissect_flow_keys(native[j], &keys, 0);
+		t2 = ktime_get_ns();
 		rcu_read_unlock();
 		local_bh_enable();
+		*ebpf_ns += t1 - t0;
+		*native_ns += t2 - t1;
 		cond_resched();
 	}
-	return ns;
 }
 
+/* A warm-up pass (the program adds the flows to its map), then rounds. */
 static void time_workload(const struct bpf_prog *prog,
 			  struct sk_buff *const *skbs, u32 n,
 			  struct fdb_times *t)
 {
+	u64 ebpf_ns, native_ns;
 	u32 r;
 
-	time_pass(prog, skbs, n);
-	time_pass(NULL, skbs, n);
-	for (r = 0; r < rounds; r++) {
-		if (r % 2)
-			t->native_ns[r] = time_pass(NULL, skbs, n);
-		t->ebpf_ns[r] = time_pass(prog, skbs, n);
-		if (!(r % 2))
-			t->native_ns[r] = time_pass(NULL, skbs, n);
-	}
+	time_pass(prog, skbs, n, &ebpf_ns, &native_ns);
+	for (r = 0; r < rounds; r++)
+		time_pass(prog, skbs, n, &t->ebpf_ns[r], &t->native_ns[r]);
 	t->packets = n;
 }
 
@@ -285,8 +289,9 @@ static int build_packets(void)
 	struct rnd_state rnd;
 	u32 i, j;
 
-	pool = vzalloc(array_size(pool_packets, sizeof(*pool)));
-	hot = vmalloc(array_size(hot_runs, sizeof(*hot)));
+	pool = vzalloc(array_size(pool_packets + pool_packets / 2,
+				  sizeof(*pool)));
+	hot = vmalloc(array_size(hot_runs + hot_runs / 2, sizeof(*hot)));
 	if (!pool || !hot)
 		return -ENOMEM;
 	for (i = 0; i < pool_packets; i++) {
@@ -300,10 +305,12 @@ static int build_packets(void)
 		j = ((u64)prandom_u32_state(&rnd) * (i + 1)) >> 32;
 		swap(pool[i], pool[j]);
 	}
+	for (i = 0; i < pool_packets / 2; i++)
+		pool[pool_packets + i] = pool[i];
 	hot_skb = build_packet(pool_packets, false, false, false);
 	if (!hot_skb)
 		return -ENOMEM;
-	for (i = 0; i < hot_runs; i++)
+	for (i = 0; i < hot_runs + hot_runs / 2; i++)
 		hot[i] = hot_skb;
 	return 0;
 }
@@ -312,7 +319,8 @@ static int __init flow_dissect_bench_init(void)
 {
 	int err;
 
-	if (!pool_packets || pool_packets > 1 << 24 || !hot_runs ||
+	if (!pool_packets || pool_packets > 1 << 24 ||
+	    !hot_runs || hot_runs > 1 << 24 ||
 	    !rounds || rounds > FDB_MAX_ROUNDS)
 		return -EINVAL;
 	report_size = sizeof(*report) +
