@@ -6,7 +6,8 @@
  * kernel by flow_dissect_bench.ko (flow_dissect_bench/), once with the
  * program interpreted and once JIT-compiled (net.core.bpf_jit_enable 0,
  * then 1; restored after). Prints "bench WORKLOAD VALUE UNIT" lines for
- * host/bench.sh, each the median of the module's timed rounds:
+ * host/bench.sh, each the median of the module's timed rounds (each
+ * round the median over a pass's turns of a few hundred packets):
  *
  *  flow_dissect/hot		ns per packet of the program, interpreted,
  *				on one skb again and again
@@ -222,13 +223,13 @@ static struct fdb_report *run(int jit, __u32 pool)
 	return rep;
 }
 
-static double ns_per_packet(const __u64 *ns, __u32 rounds, __u32 packets)
+static double ns_per_packet(const __u64 *ps, __u32 rounds)
 {
 	double v[FDB_MAX_ROUNDS];
 	__u32 r;
 
 	for (r = 0; r < rounds; r++)
-		v[r] = (double)ns[r] / packets;
+		v[r] = ps[r] / 1000.0;
 	return median(v, rounds);
 }
 
@@ -241,7 +242,7 @@ static double ebpf_over_native(const char *name, const struct fdb_times *t,
 
 	printf("# %s: eBPF/native by round:", name);
 	for (r = 0; r < rounds; r++) {
-		v[r] = (double)t->ebpf_ns[r] / t->native_ns[r];
+		v[r] = (double)t->ebpf_ps[r] / t->native_ps[r];
 		printf(" %.3f", v[r]);
 	}
 	printf("\n");
@@ -256,8 +257,8 @@ static double native_ns(const struct fdb_times *a, const struct fdb_times *b,
 	__u32 r;
 
 	for (r = 0; r < rounds; r++) {
-		v[r] = (double)a->native_ns[r] / a->packets;
-		v[rounds + r] = (double)b->native_ns[r] / b->packets;
+		v[r] = a->native_ps[r] / 1000.0;
+		v[rounds + r] = b->native_ps[r] / 1000.0;
 	}
 	return median(v, 2 * rounds);
 }
@@ -281,13 +282,13 @@ int main(void)
 	       "the maps agree with the native dissector\n", pool,
 	       interp->pool_bytes / 1048576.0, n);
 	printf("bench flow_dissect/hot %.2f ns\n",
-	       ns_per_packet(interp->hot.ebpf_ns, n, interp->hot.packets));
+	       ns_per_packet(interp->hot.ebpf_ps, n));
 	printf("bench flow_dissect/cold %.2f ns\n",
-	       ns_per_packet(interp->cold.ebpf_ns, n, interp->cold.packets));
+	       ns_per_packet(interp->cold.ebpf_ps, n));
 	printf("bench jit_flow_dissect/hot %.2f ns\n",
-	       ns_per_packet(jit->hot.ebpf_ns, n, jit->hot.packets));
+	       ns_per_packet(jit->hot.ebpf_ps, n));
 	printf("bench jit_flow_dissect/cold %.2f ns\n",
-	       ns_per_packet(jit->cold.ebpf_ns, n, jit->cold.packets));
+	       ns_per_packet(jit->cold.ebpf_ps, n));
 	printf("bench flow_dissect_native/hot %.2f ns\n",
 	       native_ns(&interp->hot, &jit->hot, n));
 	printf("bench flow_dissect_native/cold %.2f ns\n",

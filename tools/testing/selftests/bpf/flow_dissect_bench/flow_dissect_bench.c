@@ -38,6 +38,7 @@
 #include <linux/prandom.h>
 #include <linux/proc_fs.h>
 #include <linux/skbuff.h>
+#include <linux/sort.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <linux/vmalloc.h>
@@ -68,6 +69,7 @@ static struct sk_buff *hot_skb;
 static struct sk_buff **hot;	/* hot_runs times hot_skb, and half more */
 static struct fdb_report *report;	/* and its flows */
 static size_t report_size;
+static u64 *turn_ps[2];	/* the turns of a pass: program, native */
 static bool report_ready;
 static DEFINE_MUTEX(bench_lock);
 
@@ -160,24 +162,36 @@ static void native_flow(const struct sk_buff *skb, struct fdb_flow *f)
 	f->dport = ntohs(keys.ports.dst);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static u64 median(u64 *v, u32 n)
+{
+	sort(v, n, sizeof(*v), cmp_u64, NULL);
+	return v[n / 2];
+}
+
 /*
  * One pass of the program and of the native dissector over the first
  * @n of @skbs, by turns of CHUNK packets, so that both see the same
- * moments of a noisy machine. The native dissector starts half-way
- * through (@skbs goes on for n / 2 more, from the start again): between
- * two visits to a packet, by either, every packet of the pool is seen.
+ * moments of a noisy machine; each gets the median over its turns of
+ * ps per packet. The native dissector starts half-way through (@skbs
+ * goes on for n / 2 more, from the start again): between two visits to
+ * a packet, by either, every packet of the pool is seen.
  */
 static void time_pass(const struct bpf_prog *prog, struct sk_buff *const *skbs,
-		      u32 n, u64 *ebpf_ns, u64 *native_ns)
+		      u32 n, u64 *ebpf_ps, u64 *native_ps)
 {
 	struct sk_buff *const *native = skbs + n / 2;
 	struct flow_keys keys;
+	u32 i, j, end, turn;
 	u64 t0, t1, t2;
-	u32 i, j, end;
 
-	*ebpf_ns = 0;
-	*native_ns = 0;
-	for (i = 0; i < n; i = end) {
+	for (i = 0, turn = 0; i < n; i = end, turn++) {
 		end = min(n, i + CHUNK);
 		local_bh_disable();
 		rcu_read_lock();
@@ -190,10 +204,12 @@ static void time_pass(const struct bpf_prog *prog, struct sk_buff *const *skbs,
 		t2 = ktime_get_ns();
 		rcu_read_unlock();
 		local_bh_enable();
-		*ebpf_ns += t1 - t0;
-		*native_ns += t2 - t1;
+		turn_ps[0][turn] = div_u64((t1 - t0) * 1000, end - i);
+		turn_ps[1][turn] = div_u64((t2 - t1) * 1000, end - i);
 		cond_resched();
 	}
+	*ebpf_ps = median(turn_ps[0], turn);
+	*native_ps = median(turn_ps[1], turn);
 }
 
 /* A warm-up pass (the program adds the flows to its map), then rounds. */
@@ -201,13 +217,12 @@ static void time_workload(const struct bpf_prog *prog,
 			  struct sk_buff *const *skbs, u32 n,
 			  struct fdb_times *t)
 {
-	u64 ebpf_ns, native_ns;
+	u64 ebpf_ps, native_ps;
 	u32 r;
 
-	time_pass(prog, skbs, n, &ebpf_ns, &native_ns);
+	time_pass(prog, skbs, n, &ebpf_ps, &native_ps);
 	for (r = 0; r < rounds; r++)
-		time_pass(prog, skbs, n, &t->ebpf_ns[r], &t->native_ns[r]);
-	t->packets = n;
+		time_pass(prog, skbs, n, &t->ebpf_ps[r], &t->native_ps[r]);
 }
 
 static void run_bench(const struct bpf_prog *prog)
@@ -281,14 +296,23 @@ static void free_packets(void)
 	kfree_skb(hot_skb);
 	vfree(pool);
 	vfree(hot);
+	vfree(turn_ps[0]);
+	vfree(turn_ps[1]);
 }
 
-/* The pool, shuffled the same way on every kernel, and the hot packet. */
+/*
+ * The pool, shuffled the same way on every kernel, the hot packet, and
+ * room for the times of a pass's turns.
+ */
 static int build_packets(void)
 {
+	u32 i, j, turns = DIV_ROUND_UP(max(pool_packets, hot_runs), CHUNK);
 	struct rnd_state rnd;
-	u32 i, j;
 
+	turn_ps[0] = vmalloc(array_size(turns, sizeof(u64)));
+	turn_ps[1] = vmalloc(array_size(turns, sizeof(u64)));
+	if (!turn_ps[0] || !turn_ps[1])
+		return -ENOMEM;
 	pool = vzalloc(array_size(pool_packets + pool_packets / 2,
 				  sizeof(*pool)));
 	hot = vmalloc(array_size(hot_runs + hot_runs / 2, sizeof(*hot)));

@@ -14,12 +14,16 @@
 #define FDB_PROC		"flow_dissect_bench"
 #define FDB_MAX_ROUNDS		16
 
-/* The timed passes of one workload, hot or cold. */
+/*
+ * The timed passes of one workload, hot or cold: per pass, the median
+ * over its turns of picoseconds per packet, so that a turn the host
+ * stopped the guest in weighs no more than any other.
+ */
 struct fdb_times {
-	__u64 ebpf_ns[FDB_MAX_ROUNDS];
-	__u64 native_ns[FDB_MAX_ROUNDS];
-	__u32 packets;		/* dissected in one pass */
+	__u64 ebpf_ps[FDB_MAX_ROUNDS];
+	__u64 native_ps[FDB_MAX_ROUNDS];
 	__u32 runs;		/* of the program on each packet, warm-up too */
+	__u32 pad;
 };
 
 struct fdb_report {
