@@ -22,10 +22,11 @@
  * @rounds timed passes. A pass runs the program and the native
  * dissector by turns of a few hundred packets, so that both meet the
  * same noise of a shared machine, with bottom halves off as a socket
- * filter runs; between turns it may reschedule, untimed. Reading gives
- * the times and, per packet, the flow the native dissector found (see
- * flow_dissect_bench.h): user space judges the figures and checks them
- * against the program's map.
+ * filter runs; between turns it may reschedule, untimed. A pass gives
+ * each of the two the median over its turns of the time per packet.
+ * Reading gives the times and, per packet, the flow the native
+ * dissector found (see flow_dissect_bench.h): user space judges the
+ * figures and checks them against the program's map.
  */
 #include <linux/bpf.h>
 #include <linux/filter.h>
@@ -58,10 +59,10 @@ MODULE_PARM_DESC(hot_runs, "runs on the hot packet in one pass, at most 2^24");
 
 static unsigned int rounds = 7;
 module_param(rounds, uint, 0444);
-MODULE_PARM_DESC(rounds, "timed passes of each kind, at most 16");
+MODULE_PARM_DESC(rounds, "timed passes of each workload, at most 16");
 
 #define PAYLOAD		64
-/* packets between two chances to reschedule */
+/* packets of a turn, between two chances to reschedule */
 #define CHUNK		256
 
 static struct sk_buff **pool;	/* in the order a pass walks it, and half again */
