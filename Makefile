@@ -70,6 +70,19 @@ $(BASE)/.base-version: /usr/src/linux-source-6.1.tar.xz | deps
 
 base: deps $(BASE)/.base-version
 
+# The kernel half of bench_flow_dissect, an external module built
+# against each kernel: the reference's tree is the pristine base, which
+# has no place for a module of ours. Kbuild writes an external module's
+# objects next to its sources, hence a copy per kernel.
+# $(1): kernel sources, $(2): their objects, $(3): the flavour
+FDB_MOD := $(REPO)/tools/testing/selftests/bpf/flow_dissect_bench
+define build_fdb_mod
+	@mkdir -p $(B)/extmod-$(3) && cp -p $(FDB_MOD)/* $(B)/extmod-$(3)/
+	@$(call KMAKE,$(1),$(2)) M=$(B)/extmod-$(3) modules
+	@$(call KMAKE,$(1),$(2)) M=$(B)/extmod-$(3) modules_install \
+		INSTALL_MOD_PATH=$(B)/modules-$(3) INSTALL_MOD_STRIP=1 >/dev/null
+endef
+
 # --- our kernel --------------------------------------------------------
 # Builds of one object directory are serialised: several people (and
 # helpers) share a checkout, and two Kbuilds in one O= corrupt it.
@@ -87,6 +100,7 @@ kernel-locked:
 	@rm -rf $(B)/modules-$(FLAVOUR) && \
 		$(call KMAKE,$(SRC),$(KOBJ)) modules_install \
 		INSTALL_MOD_PATH=$(B)/modules-$(FLAVOUR) INSTALL_MOD_STRIP=1 >/dev/null
+	$(call build_fdb_mod,$(SRC),$(KOBJ),$(FLAVOUR))
 
 # --- the reference kernel: upstream's BPF from the same base ------------
 reference-kernel: base
@@ -100,6 +114,7 @@ reference-locked:
 	@rm -rf $(B)/modules-reference && \
 		$(call KMAKE,$(BASE),$(REF)) modules_install \
 		INSTALL_MOD_PATH=$(B)/modules-reference INSTALL_MOD_STRIP=1 >/dev/null
+	$(call build_fdb_mod,$(BASE),$(REF),reference)
 
 reference: reference-kernel guest
 	@$(HOST)/mkinitramfs.sh $(B) reference
@@ -113,7 +128,8 @@ GUEST_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter \
 	-isystem $(USR)/include -I$(REPO)/tools/lib/ebpf
 GUEST_LIBS := -lbpf -lelf -lz -lpthread
 GUEST_DEPS := $(wildcard $(REPO)/tools/lib/ebpf/*.h) \
-	$(wildcard $(REPO)/tools/testing/selftests/bpf/*.h)
+	$(wildcard $(REPO)/tools/testing/selftests/bpf/*.h) \
+	$(wildcard $(FDB_MOD)/*.h)
 TEST_SRCS := $(wildcard tools/testing/selftests/bpf/test_*.c)
 BENCH_SRCS := $(wildcard tools/testing/selftests/bpf/bench_*.c)
 # samples/bpf/NAME_kern.c is a sample's BPF program: /bpf/NAME_kern.o

@@ -252,7 +252,8 @@ struct bpf_prog *ebpf_prog_get_by_id(u32 id)
  * net/core/filter.c, which puts a socket's program from an RCU callback
  * when the socket lets it go, and perf's PERF_EVENT_IOC_SET_BPF. A
  * program of another type is -EINVAL, as upstream. No program here is
- * bound to a device, so @attach_drv changes nothing.
+ * bound to a device, so @attach_drv changes nothing. Modules may take
+ * a program by fd too, as upstream exports these.
  */
 struct bpf_prog *bpf_prog_get_type_dev(u32 ufd, enum bpf_prog_type type,
 				       bool attach_drv)
@@ -265,6 +266,7 @@ struct bpf_prog *bpf_prog_get_type_dev(u32 ufd, enum bpf_prog_type type,
 	}
 	return prog;
 }
+EXPORT_SYMBOL_GPL(bpf_prog_get_type_dev);
 
 struct bpf_prog *bpf_prog_get(u32 ufd)
 {
@@ -275,6 +277,7 @@ void bpf_prog_put(struct bpf_prog *prog)
 {
 	ebpf_prog_put(prog);
 }
+EXPORT_SYMBOL_GPL(bpf_prog_put);
 
 struct bpf_prog *ebpf_prog_get_for_map(struct bpf_map *map, u32 ufd)
 {
