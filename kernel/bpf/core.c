@@ -152,6 +152,7 @@ void __bpf_prog_free(struct bpf_prog *fp)
 
 	free_percpu(fp->stats);
 	vfree(fp);
+	kfree(aux->funcs);
 	kfree(aux);
 }
 
@@ -256,6 +257,44 @@ void bpf_prog_kallsyms_del(struct bpf_prog *fp)
 	bpf_ksym_del(&fp->aux->ksym);
 }
 
+/*
+ * A program with bpf-to-bpf calls has one image for all its functions.
+ * Its symbol spans the image, for the unwinder and the exception tables,
+ * but names only the first function; the others are bpf_prog_<tag>_F, as
+ * upstream names the image it makes for each.
+ */
+static const struct ebpf_funcs *bpf_ksym_funcs(const struct bpf_ksym *ksym)
+{
+	const struct bpf_prog_aux *aux;
+
+	if (!ksym->prog)
+		return NULL;
+	aux = container_of(ksym, struct bpf_prog_aux, ksym);
+	return aux->funcs && aux->funcs->nr > 1 ? aux->funcs : NULL;
+}
+
+/* The name, start and end of function @k of the image of @ksym. */
+static void bpf_ksym_func(const struct bpf_ksym *ksym, u32 k, char *sym,
+			  unsigned long *start, unsigned long *end)
+{
+	const struct ebpf_funcs *funcs = bpf_ksym_funcs(ksym);
+
+	*start = ksym->start;
+	*end = ksym->end;
+	if (!funcs) {
+		strscpy(sym, ksym->name, KSYM_NAME_LEN);
+		return;
+	}
+	if (k)
+		snprintf(sym, KSYM_NAME_LEN, "bpf_prog_%*phN_F", BPF_TAG_SIZE,
+			 funcs->func[k].tag);
+	else
+		strscpy(sym, ksym->name, KSYM_NAME_LEN);
+	*start += funcs->func[k].offset;
+	if (k + 1 < funcs->nr)
+		*end = ksym->start + funcs->func[k + 1].offset;
+}
+
 /* Under rcu_read_lock(). */
 static struct bpf_ksym *bpf_ksym_find(unsigned long addr)
 {
@@ -281,37 +320,51 @@ bool is_bpf_text_address(unsigned long addr)
 const char *__bpf_address_lookup(unsigned long addr, unsigned long *size,
 				 unsigned long *off, char *sym)
 {
+	const struct ebpf_funcs *funcs;
+	unsigned long start, end;
 	struct bpf_ksym *ksym;
+	u32 k = 0;
 
 	rcu_read_lock();
 	ksym = bpf_ksym_find(addr);
 	if (ksym) {
+		/* functions are laid out in order: the last one before addr */
+		funcs = bpf_ksym_funcs(ksym);
+		while (funcs && k + 1 < funcs->nr &&
+		       ksym->start + funcs->func[k + 1].offset <= addr)
+			k++;
+		bpf_ksym_func(ksym, k, sym, &start, &end);
 		if (size)
-			*size = ksym->end - ksym->start;
+			*size = end - start;
 		if (off)
-			*off = addr - ksym->start;
-		strscpy(sym, ksym->name, KSYM_NAME_LEN);
+			*off = addr - start;
 	}
 	rcu_read_unlock();
 	return ksym ? sym : NULL;
 }
 
-/* The symnum-th image for /proc/kallsyms, if the sysctls allow naming. */
+/* The symnum-th function for /proc/kallsyms, if the sysctls allow naming. */
 int bpf_get_kallsym(unsigned int symnum, unsigned long *value, char *type,
 		    char *sym)
 {
+	const struct ebpf_funcs *funcs;
 	struct bpf_ksym *ksym;
+	unsigned long end;
 	int err = -ERANGE;
+	u32 nr;
 
 	if (!bpf_jit_kallsyms_enabled())
 		return err;
 	rcu_read_lock();
 	list_for_each_entry_rcu(ksym, &bpf_ksyms, lnode) {
-		if (symnum--)
+		funcs = bpf_ksym_funcs(ksym);
+		nr = funcs ? funcs->nr : 1;
+		if (symnum >= nr) {
+			symnum -= nr;
 			continue;
-		*value = ksym->start;
+		}
+		bpf_ksym_func(ksym, symnum, sym, value, &end);
 		*type = 't';
-		strscpy(sym, ksym->name, KSYM_NAME_LEN);
 		err = 0;
 		break;
 	}

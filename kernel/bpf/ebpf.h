@@ -115,6 +115,8 @@ void ebpf_prog_put(struct bpf_prog *prog);
 u32 ebpf_prog_id(const struct bpf_prog *prog);
 
 int ebpf_prog_load(union bpf_attr *attr);
+void ebpf_insns_tag(const struct bpf_insn *insns, u32 len,
+		    u8 tag[BPF_TAG_SIZE]);
 int ebpf_prog_get_next_id(union bpf_attr *attr, union bpf_attr __user *uattr);
 int ebpf_prog_get_fd_by_id(union bpf_attr *attr);
 /* BPF_OBJ_GET_INFO_BY_FD of @file, or -EINVAL if it is not a program. */

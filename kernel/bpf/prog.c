@@ -344,11 +344,13 @@ static int prog_check_attr(const union bpf_attr *attr, bool *gpl)
 }
 
 /*
- * The tag names a program by its instructions, as user space loaded
- * them: the first 8 bytes of their SHA-1, with the fds and offsets of
- * map references zeroed, as those change from one load to the next.
+ * The tag names a program, or one of its functions, by its instructions
+ * as user space loaded them: the first 8 bytes of their SHA-1, with the
+ * fds and offsets of map references zeroed, as those change from one
+ * load to the next.
  */
-static void prog_calc_tag(struct bpf_prog *prog)
+void ebpf_insns_tag(const struct bpf_insn *insns, u32 len,
+		    u8 tag[BPF_TAG_SIZE])
 {
 	const u32 per_block = SHA1_BLOCK_SIZE / sizeof(struct bpf_insn);
 	u32 digest[SHA1_DIGEST_WORDS], ws[SHA1_WORKSPACE_WORDS];
@@ -359,8 +361,8 @@ static void prog_calc_tag(struct bpf_prog *prog)
 	u32 i, n = 0;
 
 	sha1_init(digest);
-	for (i = 0; i < prog->len; i++) {
-		block[n] = prog->insnsi[i];
+	for (i = 0; i < len; i++) {
+		block[n] = insns[i];
 		/* the second half of a map reference: zero its offset too */
 		if (map_ref) {
 			block[n].imm = 0;
@@ -383,13 +385,13 @@ static void prog_calc_tag(struct bpf_prog *prog)
 		sha1_transform(digest, (const char *)block, ws);
 		memset(block, 0, sizeof(block));
 	}
-	put_unaligned_be64((u64)bpf_prog_insn_size(prog) * 8,
+	put_unaligned_be64((u64)len * sizeof(*insns) * 8,
 			   tail + SHA1_BLOCK_SIZE - sizeof(u64));
 	sha1_transform(digest, (const char *)block, ws);
 
 	for (i = 0; i < SHA1_DIGEST_WORDS; i++)
 		out[i] = cpu_to_be32(digest[i]);
-	memcpy(prog->tag, out, sizeof(prog->tag));
+	memcpy(tag, out, BPF_TAG_SIZE);
 	memzero_explicit(ws, sizeof(ws));
 }
 
@@ -427,7 +429,7 @@ int ebpf_prog_load(union bpf_attr *attr)
 	err = ebpf_obj_name_copy(prog->aux->name, attr->prog_name);
 	if (err)
 		goto out_free;
-	prog_calc_tag(prog);
+	ebpf_insns_tag(prog->insnsi, prog->len, prog->tag);
 
 	err = ebpf_verify(&prog, type, attr);
 	if (err)
@@ -512,14 +514,35 @@ static void prog_dump_ldimm64(const struct bpf_prog *prog,
 	}
 }
 
+/* The functions of a JIT image, if it has more than the program itself. */
+static const struct ebpf_funcs *prog_funcs(const struct bpf_prog *prog)
+{
+	const struct ebpf_funcs *funcs = prog->aux->funcs;
+
+	return prog->jited && funcs && funcs->nr > 1 ? funcs : NULL;
+}
+
+static u32 func_at(const struct ebpf_funcs *funcs, u32 insn)
+{
+	u32 k;
+
+	for (k = 0; k < funcs->nr; k++)
+		if (funcs->func[k].insn == insn)
+			return k;
+	return 0;
+}
+
 /*
  * The program as it runs (the "xlated" instructions), in upstream's
  * notation: tail calls are the helper call again, helper calls keep
  * their offset from __bpf_call_base only for those who may see kernel
- * addresses.
+ * addresses. A bpf-to-bpf call of a JIT'd program shows its target in
+ * off and the called function's index in imm, as upstream's JIT leaves
+ * it; interpreted, the callee's stack size and its target, as there.
  */
 static struct bpf_insn *prog_dump_insns(const struct bpf_prog *prog, bool raw)
 {
+	const struct ebpf_funcs *funcs = prog_funcs(prog);
 	struct bpf_insn *insns;
 	u32 i;
 
@@ -533,6 +556,10 @@ static struct bpf_insn *prog_dump_insns(const struct bpf_prog *prog, bool raw)
 		if (in->code == (BPF_JMP | BPF_TAIL_CALL)) {
 			in->code = BPF_JMP | BPF_CALL;
 			in->imm = BPF_FUNC_tail_call;
+		} else if (in->code == (BPF_JMP | BPF_CALL) &&
+			   in->src_reg == BPF_PSEUDO_CALL && funcs) {
+			in->off = in->imm;
+			in->imm = raw ? func_at(funcs, i + in->imm + 1) : 0;
 		} else if (in->code == (BPF_JMP | BPF_CALL) && !raw) {
 			in->imm = 0;
 		} else if (in->code == (BPF_LD | BPF_IMM | BPF_DW) &&
@@ -561,11 +588,10 @@ static int info_array(u32 *count, u64 uptr, const void *src, u32 n, u32 size)
 	return 0;
 }
 
-/* The fields only those with CAP_BPF see, kernel addresses for @raw. */
+/* The code, for those with CAP_BPF; the image only for @raw. */
 static int prog_get_info_code(const struct bpf_prog *prog,
 			      struct bpf_prog_info *info, bool raw)
 {
-	u64 ksym = (unsigned long)prog->bpf_func;
 	struct bpf_insn *insns;
 	u32 jited_len = prog->jited_len;
 	int err;
@@ -590,29 +616,57 @@ static int prog_get_info_code(const struct bpf_prog *prog,
 	}
 
 	if (!raw) {
-		/* the sizes still, but no image and no addresses */
+		/* the size still, but no image */
 		if (info->jited_prog_len && jited_len)
 			info->jited_prog_insns = 0;
+		info->jited_prog_len = jited_len;
+		return 0;
+	}
+	return info_array(&info->jited_prog_len, info->jited_prog_insns,
+			  prog->bpf_func, jited_len, 1);
+}
+
+/*
+ * The address, length and tag of each function of the image: of the
+ * program as one function unless the JIT made several. Addresses and
+ * lengths only for those who may see kernel addresses, as upstream.
+ */
+static int prog_get_info_funcs(const struct bpf_prog *prog,
+			       struct bpf_prog_info *info, bool raw)
+{
+	const struct ebpf_funcs *funcs = prog_funcs(prog);
+	u64 __user *ksyms = u64_to_user_ptr(info->jited_ksyms);
+	u32 __user *lens = u64_to_user_ptr(info->jited_func_lens);
+	u8 __user *tags = u64_to_user_ptr(info->prog_tags);
+	u32 nr = funcs ? funcs->nr : 1, k, start, end;
+	const u8 *tag;
+
+	if (!raw) {
 		if (info->nr_jited_ksyms)
 			info->jited_ksyms = 0;
 		if (info->nr_jited_func_lens)
 			info->jited_func_lens = 0;
-		info->jited_prog_len = jited_len;
-		info->nr_jited_ksyms = 1;
-		info->nr_jited_func_lens = 1;
-		return 0;
+		info->nr_jited_ksyms = 0;
+		info->nr_jited_func_lens = 0;
 	}
-	/* One function: one symbol, as upstream even when interpreted. */
-	err = info_array(&info->jited_prog_len, info->jited_prog_insns,
-			 prog->bpf_func, jited_len, 1);
-	if (!err)
-		err = info_array(&info->nr_jited_ksyms, info->jited_ksyms,
-				 &ksym, 1, sizeof(ksym));
-	if (!err)
-		err = info_array(&info->nr_jited_func_lens,
-				 info->jited_func_lens, &jited_len, 1,
-				 sizeof(jited_len));
-	return err;
+	for (k = 0; k < nr; k++) {
+		start = funcs ? funcs->func[k].offset : 0;
+		end = funcs && k + 1 < nr ? funcs->func[k + 1].offset :
+					    prog->jited_len;
+		tag = funcs ? funcs->func[k].tag : prog->tag;
+		if (k < info->nr_jited_ksyms &&
+		    put_user((unsigned long)prog->bpf_func + start, &ksyms[k]))
+			return -EFAULT;
+		if (k < info->nr_jited_func_lens && put_user(end - start, &lens[k]))
+			return -EFAULT;
+		if (k < info->nr_prog_tags &&
+		    copy_to_user(tags + k * BPF_TAG_SIZE, tag, BPF_TAG_SIZE))
+			return -EFAULT;
+	}
+	info->nr_jited_ksyms = nr;
+	info->nr_jited_func_lens = nr;
+	info->nr_prog_tags = nr;
+	return 0;
 }
 
 int ebpf_prog_get_info(struct file *file, const union bpf_attr *attr,
@@ -680,11 +734,10 @@ int ebpf_prog_get_info(struct file *file, const union bpf_attr *attr,
 		info.nr_jited_ksyms = 0;
 		info.nr_jited_func_lens = 0;
 	} else {
-		err = prog_get_info_code(prog, &info,
-					 bpf_dump_raw_ok(file->f_cred));
-		if (!err)
-			err = info_array(&info.nr_prog_tags, info.prog_tags,
-					 prog->tag, 1, BPF_TAG_SIZE);
+		bool raw = bpf_dump_raw_ok(file->f_cred);
+
+		err = prog_get_info_code(prog, &info, raw) ?:
+		      prog_get_info_funcs(prog, &info, raw);
 		if (err)
 			return err;
 	}

@@ -3271,8 +3271,36 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 	return 2;
 }
 
+/*
+ * The functions that run, for kallsyms and bpf_prog_info: each starts
+ * where its first instruction went, its tag is of what was loaded. A
+ * function no path calls is left in dead code, as its calls are.
+ */
+static struct ebpf_funcs *rewrite_funcs(struct env *env, const u32 *pos)
+{
+	const struct subprog *sp = env->subprogs;
+	struct ebpf_funcs *funcs;
+	struct ebpf_func *f;
+	u32 k;
+
+	funcs = kzalloc(struct_size(funcs, func, env->nsubprogs),
+			GFP_KERNEL_ACCOUNT);
+	if (!funcs)
+		return NULL;
+	for (k = 0; k < env->nsubprogs; k++) {
+		if (!(env->info[sp[k].start].flags & I_SEEN))
+			continue;
+		f = &funcs->func[funcs->nr++];
+		f->insn = pos[sp[k].start];
+		ebpf_insns_tag(env->insns + sp[k].start,
+			       sp[k + 1].start - sp[k].start, f->tag);
+	}
+	return funcs;
+}
+
 static int rewrite(struct env *env)
 {
+	struct ebpf_funcs *funcs = NULL;
 	struct bpf_insn scratch[REWRITE_MAX], *insns;
 	struct bpf_prog *prog;
 	u32 *pos, i, len = 0;
@@ -3325,6 +3353,14 @@ static int rewrite(struct env *env)
 			goto out;
 	}
 
+	if (env->nsubprogs > 1) {
+		funcs = rewrite_funcs(env, pos);
+		if (!funcs) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+
 	prog = env->prog;
 	if (len != prog->len) {
 		prog = bpf_prog_realloc(prog, bpf_prog_size(len), GFP_USER);
@@ -3336,7 +3372,10 @@ static int rewrite(struct env *env)
 		prog->len = len;
 	}
 	memcpy(prog->insnsi, insns, len * sizeof(*insns));
+	prog->aux->funcs = funcs;
+	funcs = NULL;
 out:
+	kfree(funcs);
 	kvfree(insns);
 	kvfree(pos);
 	return err;

@@ -1189,6 +1189,24 @@ static int find_subprogs(struct jit *j, u32 *subprog)
 	return 0;
 }
 
+/*
+ * Where the verifier's functions start in the image, for kallsyms and
+ * bpf_prog_info: each called one at its prologue.
+ */
+static int place_funcs(struct jit *j, struct ebpf_funcs *funcs)
+{
+	struct ebpf_func *f;
+	u32 k;
+
+	for (k = 1; k < funcs->nr; k++) {
+		f = &funcs->func[k];
+		if (f->insn >= j->prog->len || !j->subprog[f->insn])
+			return -EINVAL;
+		f->offset = j->addrs[f->insn] - SUBPROG_PROLOGUE;
+	}
+	return 0;
+}
+
 static bool is_fetching_logic(const struct bpf_insn *insn)
 {
 	return insn->code == (BPF_STX | BPF_ATOMIC | BPF_W) ||
@@ -1280,6 +1298,8 @@ struct bpf_prog *bpf_int_jit_compile(struct bpf_prog *prog)
 	}
 	if (bpf_jit_enable > 1)
 		bpf_jit_dump(prog->len, code_size, pass, j.image);
+	if (prog->aux->funcs && place_funcs(&j, prog->aux->funcs))
+		goto out;
 	if (jit_seal(hdr))
 		goto out;
 

@@ -185,6 +185,18 @@ static const char dump_xlated_want[] =
 	"   4: (61) r0 = *(u32 *)(r2 +0)\n"
 	"   5: (95) exit\n";
 
+/* Each called function by its own symbol: the tags are of its code. */
+static const char dump_calls_want[] =
+	"   0: (b7) r1 = 3\n"
+	"   1: (85) call pc+2#bpf_prog_cd2bdbcb423041aa_F\n"
+	"   2: (85) call pc+4#bpf_prog_8923dad831f6fb51_F\n"
+	"   3: (95) exit\n"
+	"   4: (b7) r0 = 1\n"
+	"   5: (0f) r0 += r1\n"
+	"   6: (95) exit\n"
+	"   7: (b7) r0 = 7\n"
+	"   8: (95) exit\n";
+
 static const char map_show_want[] =
 	"ID: array  name bt_dump  flags 0x0\n"
 	"\tkey 4B  value 8B  max_entries 3  memlock 4096B\n";
@@ -232,6 +244,100 @@ static void prog_show_maps(void)
 	close(hash);
 }
 
+/*
+ * How many lines of /proc/kallsyms name @sym, a JIT image's; the address
+ * of the last in *@addr.
+ */
+static int kallsyms_find(const char *sym, __u64 *addr)
+{
+	char line[512], name[256];
+	unsigned long long a;
+	int n = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %*s %255s", &a, name) != 2 ||
+		    strcmp(name, sym) || !strstr(line, "[bpf]"))
+			continue;
+		*addr = a;
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/*
+ * A program with bpf-to-bpf calls: the calls name their functions, each
+ * function is in kallsyms, bpf_prog_info gives each its address, length
+ * and tag, as upstream, where each function is an image of its own.
+ */
+static void prog_calls(void)
+{
+	struct bpf_insn insns[] = {
+		MOV64I(R1, 3),
+		INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 2),
+		INSN(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 4),
+		EXIT(),
+		MOV64I(R0, 1),
+		A64(BPF_ADD, R0, R1),
+		EXIT(),
+		MOV64I(R0, 7),
+		EXIT(),
+	};
+	int fd = expect_ok(load(insns, ARRAY_SIZE(insns), "bt_calls"));
+	__u8 tags[4][BPF_TAG_SIZE] = {};
+	struct bpf_prog_info info;
+	static const char * const syms[] = {
+		"bpf_prog_179d211b312269b2_bt_calls",
+		"bpf_prog_cd2bdbcb423041aa_F",
+		"bpf_prog_8923dad831f6fb51_F",
+	};
+	__u32 lens[4] = {}, len = 0, i;
+	__u64 ksyms[4] = {}, addr = 0;
+	union bpf_attr attr;
+
+	memset(&info, 0, sizeof(info));
+	info.nr_jited_ksyms = 4;
+	info.jited_ksyms = ptr_to_u64(ksyms);
+	info.nr_jited_func_lens = 4;
+	info.jited_func_lens = ptr_to_u64(lens);
+	info.nr_prog_tags = 4;
+	info.prog_tags = ptr_to_u64(tags);
+	memset(&attr, 0, sizeof(attr));
+	attr.info.bpf_fd = fd;
+	attr.info.info_len = sizeof(info);
+	attr.info.info = ptr_to_u64(&info);
+	expect_ok(sys_bpf(BPF_OBJ_GET_INFO_BY_FD, &attr, sizeof(attr)));
+	if (!info.jited_prog_len) {
+		tap_fail("not JIT-compiled: the case needs bpf_jit_enable=1");
+		close(fd);
+		return;
+	}
+	expect_eq(info.nr_jited_ksyms, 3);
+	expect_eq(info.nr_jited_func_lens, 3);
+	expect_eq(info.nr_prog_tags, 3);
+	for (i = 0; i < 3; i++)
+		len += lens[i];
+	expect_eq(len, info.jited_prog_len);
+	if (memcmp(tags[1], "\xcd\x2b\xdb\xcb\x42\x30\x41\xaa", 8))
+		tap_fail("function 1's tag is not that of its code");
+
+	if (run_bpftool(out, sizeof(out), "prog dump xlated id %u",
+			obj_id(fd, true)))
+		expect_output(out, dump_calls_want);
+	for (i = 0; i < 3; i++) {
+		expect_eq(kallsyms_find(syms[i], &addr), 1);
+		if (addr != ksyms[i])
+			tap_fail("%s is at %llx, bpf_prog_info says %llx",
+				 syms[i], (unsigned long long)addr,
+				 (unsigned long long)ksyms[i]);
+	}
+	close(fd);
+	expect_eq(kallsyms_find(syms[1], &addr), 0);
+}
+
 static void map_show_and_dump(void)
 {
 	int array = expect_ok(map_create(BPF_MAP_TYPE_ARRAY, 8, 3, "bt_dump"));
@@ -266,6 +372,7 @@ static void map_show_frozen(void)
 static const struct tap_case cases[] = {
 	TAP_CASE(prog_show),
 	TAP_CASE(prog_show_maps),
+	TAP_CASE(prog_calls),
 	TAP_CASE(map_show_and_dump),
 	TAP_CASE(map_show_frozen),
 	{}
