@@ -2430,14 +2430,18 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 	    !env->prog->jit_requested)
 		return reject(env, -EINVAL,
 			      "tail calls need the JIT in a program with bpf-to-bpf calls");
-	if (meta.map && in->imm == BPF_FUNC_tail_call && !env->leaks_ok) {
+	if (meta.map && (in->imm == BPF_FUNC_map_lookup_elem ||
+			 (in->imm == BPF_FUNC_tail_call && !env->leaks_ok))) {
 		struct insn_info *info = &env->info[env->insn];
 
-		/* its index check below must know the one array */
-		if (info->array && info->array != meta.map)
+		if (info->call_map && info->call_map != meta.map)
+			info->flags |= I_MAPS_DIFFER;
+		info->call_map = meta.map;
+		/* the index check of rewrite_insn() must know the one array */
+		if (in->imm == BPF_FUNC_tail_call &&
+		    (info->flags & I_MAPS_DIFFER))
 			return reject(env, -EINVAL,
 				      "tail call with other program arrays on other paths");
-		info->array = meta.map;
 	}
 	if (meta.map && !map_fits_helper(meta.map->map_type, in->imm))
 		return reject(env, -EINVAL,
@@ -3229,6 +3233,16 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 		return rewrite_ld_abs(in, out);
 	if (is_helper_call(in)) {
 		fn = helper(env, in->imm);
+		/*
+		 * A lookup in the one map of every path calls the map's own
+		 * lookup, not the helper that finds it through the map: one
+		 * indirect call less, as upstream.
+		 */
+		if (in->imm == BPF_FUNC_map_lookup_elem && info->call_map &&
+		    !(info->flags & I_MAPS_DIFFER)) {
+			out[0] = BPF_EMIT_CALL(info->call_map->ops->map_lookup_elem);
+			return 1;
+		}
 		if (in->imm != BPF_FUNC_tail_call) {
 			out[0] = BPF_EMIT_CALL(fn->func);
 			return 1;
@@ -3244,11 +3258,11 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 		 * array, its upper half included, skips the call before any
 		 * speculation can use it.
 		 */
-		if (!info->array) {
+		if (!info->call_map) {
 			out[0] = (struct bpf_insn){ .code = BPF_JMP | BPF_TAIL_CALL };
 			return 1;
 		}
-		out[0] = BPF_JMP_IMM(BPF_JGE, BPF_REG_3, info->array->max_entries, 1);
+		out[0] = BPF_JMP_IMM(BPF_JGE, BPF_REG_3, info->call_map->max_entries, 1);
 		out[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_TAIL_CALL };
 		return 2;
 	}

@@ -19,6 +19,21 @@
 /* Offsets into the socket filter context. */
 #define SKB(f)		offsetof(struct __sk_buff, f)
 
+/*
+ * r0 = 1 if key 0 is in MAP_ARRAY8, 2 if (0, 0x5eed) is not in MAP_HASH8:
+ * the array where skb->len @op 1000 is false, the hash map where true.
+ */
+#define LOOKUP_EITHER(op)						\
+	INSNS(ST(BPF_W, R10, -8, 0), ST(BPF_W, R10, -4, 0x5eed),	\
+	      LDX(BPF_W, R3, R1, SKB(len)),				\
+	      MOV64(R2, R10), A64I(BPF_ADD, R2, -8),			\
+	      JI(op, R3, 1000, 3),					\
+	      LDMAP(R1, MAP_ARRAY8), JA(2),				\
+	      LDMAP(R1, MAP_HASH8),					\
+	      CALL(BPF_FUNC_map_lookup_elem),				\
+	      JI(BPF_JEQ, R0, 0, 2), MOV64I(R0, 1), EXIT(),		\
+	      MOV64I(R0, 2), EXIT())
+
 /* r0 = the value of key 0 of @map, or return 0 if there is none. */
 #define VALUE(map)							\
 	INSNS(ST(BPF_W, R10, -4, 0),					\
@@ -1292,6 +1307,22 @@ static const struct vcase cases[] = {
 			JI(BPF_JEQ, R0, 0, 2), MOV64I(R0, 1), EXIT(),
 			MOV64I(R0, 2), EXIT(),
 		},
+		.result = ACCEPT, .run = true, .retval = 2, .unpriv = U_SAME,
+	},
+	/*
+	 * A lookup reached with an array on one path and a hash map on the
+	 * other must find each in its own way: the run takes the path
+	 * explored first in one case, second in the other. Key 0 is in the
+	 * array; the hash map's key (0, 0x5eed) is in no case's map.
+	 */
+	{
+		.name = "maps: one lookup of two map types, the first path's runs",
+		.insns = { LOOKUP_EITHER(BPF_JGT) },
+		.result = ACCEPT, .run = true, .retval = 1, .unpriv = U_SAME,
+	},
+	{
+		.name = "maps: one lookup of two map types, the second path's runs",
+		.insns = { LOOKUP_EITHER(BPF_JLT) },
 		.result = ACCEPT, .run = true, .retval = 2, .unpriv = U_SAME,
 	},
 	MAPC("read-only to programs: read", 1, NULL, VALUE(MAP_ARRAY_RDONLY),
