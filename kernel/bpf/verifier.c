@@ -3074,8 +3074,52 @@ path_end:
 
 /* ---- pass 3: rewrite ------------------------------------------------ */
 
-/* The most instructions one instruction becomes. */
-#define REWRITE_MAX	(EBPF_CTX_PATCH_MAX + 2)
+/* The most instructions one instruction becomes: an array lookup. */
+#define REWRITE_MAX	12
+static_assert(EBPF_CTX_PATCH_MAX + 2 <= REWRITE_MAX);
+
+/*
+ * A lookup in the one array of every path is done in place: the bounds
+ * check, then a mask that keeps the index in the array even where the
+ * check is mispredicted ((index - max_entries) >> 63 is all ones only
+ * for an index below max_entries), then the address of the value.
+ */
+static int rewrite_array_lookup(const struct bpf_map *map,
+				struct bpf_insn *out)
+{
+	const struct bpf_array *array = container_of(map, struct bpf_array, map);
+	u64 values = (unsigned long)array->value;
+	u32 size = array->elem_size;
+	int n = 0;
+
+	out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0);
+	out[n++] = BPF_JMP_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 9);
+	out[n++] = BPF_MOV64_REG(BPF_REG_1, BPF_REG_0);
+	out[n++] = BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, map->max_entries);
+	out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_1, 63);
+	out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_0, BPF_REG_1);
+	out[n++] = is_power_of_2(size) ?
+		   BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, ilog2(size)) :
+		   BPF_ALU64_IMM(BPF_MUL, BPF_REG_0, size);
+	out[n++] = (struct bpf_insn){ .code = BPF_LD | BPF_IMM | BPF_DW,
+				      .dst_reg = BPF_REG_1, .imm = (u32)values };
+	out[n++] = (struct bpf_insn){ .imm = values >> 32 };
+	out[n++] = BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1);
+	out[n++] = BPF_JMP_A(1);
+	out[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	return n;
+}
+
+/*
+ * Which lookups rewrite_array_lookup() does: an array's whose bounds
+ * and value size its immediates hold.
+ */
+static bool array_lookup_inline(const struct bpf_map *map)
+{
+	return map->map_type == BPF_MAP_TYPE_ARRAY &&
+	       map->max_entries <= S32_MAX &&
+	       container_of(map, struct bpf_array, map)->elem_size <= S32_MAX;
+}
 
 /* A context access becomes an access to the kernel object. */
 static int rewrite_ctx(struct env *env, const struct bpf_insn *in,
@@ -3240,6 +3284,8 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 		 */
 		if (in->imm == BPF_FUNC_map_lookup_elem && info->call_map &&
 		    !(info->flags & I_MAPS_DIFFER)) {
+			if (array_lookup_inline(info->call_map))
+				return rewrite_array_lookup(info->call_map, out);
 			out[0] = BPF_EMIT_CALL(info->call_map->ops->map_lookup_elem);
 			return 1;
 		}
