@@ -3074,8 +3074,8 @@ path_end:
 
 /* ---- pass 3: rewrite ------------------------------------------------ */
 
-/* The most instructions one instruction becomes: an array lookup. */
-#define REWRITE_MAX	12
+/* The most instructions one instruction becomes: a BPF_LD_IND. */
+#define REWRITE_MAX	22
 static_assert(EBPF_CTX_PATCH_MAX + 2 <= REWRITE_MAX);
 
 /*
@@ -3151,10 +3151,17 @@ static int rewrite_ctx(struct env *env, const struct bpf_insn *in,
 	return n;
 }
 
-/* A packet load becomes a call that may make the program return 0. */
+/*
+ * BPF_LD_ABS and BPF_LD_IND: the packet's bytes at the offset, in network
+ * order. In the linear part of the packet, a load from skb->data with the
+ * offset masked, so that a mispredicted bounds check reads nothing past
+ * it; elsewhere (paged data, classic BPF's negative SKF_* offsets),
+ * ebpf_skb_load(). A failed load ends the program with 0.
+ */
 static int rewrite_ld_abs(const struct bpf_insn *in, struct bpf_insn *out)
 {
-	int n = 0;
+	u32 size = bpf_size_to_bytes(BPF_SIZE(in->code));
+	int n = 0, to_slow = -1, over_slow = -1;
 
 	if (BPF_MODE(in->code) == BPF_IND) {
 		out[n++] = BPF_MOV32_REG(BPF_REG_2, in->src_reg);
@@ -3163,13 +3170,40 @@ static int rewrite_ld_abs(const struct bpf_insn *in, struct bpf_insn *out)
 	} else {
 		out[n++] = BPF_MOV32_IMM(BPF_REG_2, in->imm);
 	}
+	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
+		/* r3: the first offset a load of size bytes cannot start at */
+		out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_6,
+				       offsetof(struct sk_buff, len));
+		out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_6,
+				       offsetof(struct sk_buff, data_len));
+		out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_3, BPF_REG_4);
+		if (size > 1)
+			out[n++] = BPF_ALU64_IMM(BPF_SUB, BPF_REG_3, size - 1);
+		to_slow = n;
+		out[n++] = BPF_JMP_REG(BPF_JSGE, BPF_REG_2, BPF_REG_3, 0);
+		out[n++] = BPF_MOV64_REG(BPF_REG_4, BPF_REG_2);
+		out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_3);
+		out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_4, 63);
+		out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_2, BPF_REG_4);
+		out[n++] = BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6,
+				       offsetof(struct sk_buff, data));
+		out[n++] = BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2);
+		out[n++] = BPF_LDX_MEM(BPF_SIZE(in->code), BPF_REG_0,
+				       BPF_REG_1, 0);
+		if (size > 1)
+			out[n++] = BPF_ENDIAN(BPF_TO_BE, BPF_REG_0, size * 8);
+		over_slow = n;
+		out[n++] = BPF_JMP_A(0);
+		out[to_slow].off = n - to_slow - 1;
+	}
 	out[n++] = BPF_MOV64_REG(BPF_REG_1, BPF_REG_6);
-	out[n++] = BPF_MOV64_IMM(BPF_REG_3,
-				 bpf_size_to_bytes(BPF_SIZE(in->code)));
+	out[n++] = BPF_MOV64_IMM(BPF_REG_3, size);
 	out[n++] = BPF_EMIT_CALL(ebpf_skb_load);
 	out[n++] = BPF_JMP_IMM(BPF_JSGE, BPF_REG_0, 0, 2);
 	out[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
 	out[n++] = BPF_EXIT_INSN();
+	if (over_slow >= 0)
+		out[over_slow].off = n - over_slow - 1;
 	return n;
 }
 
