@@ -2430,14 +2430,18 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 	    !env->prog->jit_requested)
 		return reject(env, -EINVAL,
 			      "tail calls need the JIT in a program with bpf-to-bpf calls");
-	if (meta.map && in->imm == BPF_FUNC_tail_call && !env->leaks_ok) {
+	if (meta.map && (in->imm == BPF_FUNC_map_lookup_elem ||
+			 (in->imm == BPF_FUNC_tail_call && !env->leaks_ok))) {
 		struct insn_info *info = &env->info[env->insn];
 
-		/* its index check below must know the one array */
-		if (info->array && info->array != meta.map)
+		if (info->call_map && info->call_map != meta.map)
+			info->flags |= I_MAPS_DIFFER;
+		info->call_map = meta.map;
+		/* the index check of rewrite_insn() must know the one array */
+		if (in->imm == BPF_FUNC_tail_call &&
+		    (info->flags & I_MAPS_DIFFER))
 			return reject(env, -EINVAL,
 				      "tail call with other program arrays on other paths");
-		info->array = meta.map;
 	}
 	if (meta.map && !map_fits_helper(meta.map->map_type, in->imm))
 		return reject(env, -EINVAL,
@@ -3070,8 +3074,52 @@ path_end:
 
 /* ---- pass 3: rewrite ------------------------------------------------ */
 
-/* The most instructions one instruction becomes. */
-#define REWRITE_MAX	(EBPF_CTX_PATCH_MAX + 2)
+/* The most instructions one instruction becomes: a BPF_LD_IND. */
+#define REWRITE_MAX	22
+static_assert(EBPF_CTX_PATCH_MAX + 2 <= REWRITE_MAX);
+
+/*
+ * A lookup in the one array of every path is done in place: the bounds
+ * check, then a mask that keeps the index in the array even where the
+ * check is mispredicted ((index - max_entries) >> 63 is all ones only
+ * for an index below max_entries), then the address of the value.
+ */
+static int rewrite_array_lookup(const struct bpf_map *map,
+				struct bpf_insn *out)
+{
+	const struct bpf_array *array = container_of(map, struct bpf_array, map);
+	u64 values = (unsigned long)array->value;
+	u32 size = array->elem_size;
+	int n = 0;
+
+	out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0);
+	out[n++] = BPF_JMP_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 9);
+	out[n++] = BPF_MOV64_REG(BPF_REG_1, BPF_REG_0);
+	out[n++] = BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, map->max_entries);
+	out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_1, 63);
+	out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_0, BPF_REG_1);
+	out[n++] = is_power_of_2(size) ?
+		   BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, ilog2(size)) :
+		   BPF_ALU64_IMM(BPF_MUL, BPF_REG_0, size);
+	out[n++] = (struct bpf_insn){ .code = BPF_LD | BPF_IMM | BPF_DW,
+				      .dst_reg = BPF_REG_1, .imm = (u32)values };
+	out[n++] = (struct bpf_insn){ .imm = values >> 32 };
+	out[n++] = BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1);
+	out[n++] = BPF_JMP_A(1);
+	out[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	return n;
+}
+
+/*
+ * Which lookups rewrite_array_lookup() does: an array's whose bounds
+ * and value size its immediates hold.
+ */
+static bool array_lookup_inline(const struct bpf_map *map)
+{
+	return map->map_type == BPF_MAP_TYPE_ARRAY &&
+	       map->max_entries <= S32_MAX &&
+	       container_of(map, struct bpf_array, map)->elem_size <= S32_MAX;
+}
 
 /* A context access becomes an access to the kernel object. */
 static int rewrite_ctx(struct env *env, const struct bpf_insn *in,
@@ -3103,10 +3151,17 @@ static int rewrite_ctx(struct env *env, const struct bpf_insn *in,
 	return n;
 }
 
-/* A packet load becomes a call that may make the program return 0. */
+/*
+ * BPF_LD_ABS and BPF_LD_IND: the packet's bytes at the offset, in network
+ * order. In the linear part of the packet, a load from skb->data with the
+ * offset masked, so that a mispredicted bounds check reads nothing past
+ * it; elsewhere (paged data, classic BPF's negative SKF_* offsets),
+ * ebpf_skb_load(). A failed load ends the program with 0.
+ */
 static int rewrite_ld_abs(const struct bpf_insn *in, struct bpf_insn *out)
 {
-	int n = 0;
+	u32 size = bpf_size_to_bytes(BPF_SIZE(in->code));
+	int n = 0, to_slow = -1, over_slow = -1;
 
 	if (BPF_MODE(in->code) == BPF_IND) {
 		out[n++] = BPF_MOV32_REG(BPF_REG_2, in->src_reg);
@@ -3115,13 +3170,40 @@ static int rewrite_ld_abs(const struct bpf_insn *in, struct bpf_insn *out)
 	} else {
 		out[n++] = BPF_MOV32_IMM(BPF_REG_2, in->imm);
 	}
+	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
+		/* r3: the first offset a load of size bytes cannot start at */
+		out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_6,
+				       offsetof(struct sk_buff, len));
+		out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_6,
+				       offsetof(struct sk_buff, data_len));
+		out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_3, BPF_REG_4);
+		if (size > 1)
+			out[n++] = BPF_ALU64_IMM(BPF_SUB, BPF_REG_3, size - 1);
+		to_slow = n;
+		out[n++] = BPF_JMP_REG(BPF_JSGE, BPF_REG_2, BPF_REG_3, 0);
+		out[n++] = BPF_MOV64_REG(BPF_REG_4, BPF_REG_2);
+		out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_3);
+		out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_4, 63);
+		out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_2, BPF_REG_4);
+		out[n++] = BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6,
+				       offsetof(struct sk_buff, data));
+		out[n++] = BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2);
+		out[n++] = BPF_LDX_MEM(BPF_SIZE(in->code), BPF_REG_0,
+				       BPF_REG_1, 0);
+		if (size > 1)
+			out[n++] = BPF_ENDIAN(BPF_TO_BE, BPF_REG_0, size * 8);
+		over_slow = n;
+		out[n++] = BPF_JMP_A(0);
+		out[to_slow].off = n - to_slow - 1;
+	}
 	out[n++] = BPF_MOV64_REG(BPF_REG_1, BPF_REG_6);
-	out[n++] = BPF_MOV64_IMM(BPF_REG_3,
-				 bpf_size_to_bytes(BPF_SIZE(in->code)));
+	out[n++] = BPF_MOV64_IMM(BPF_REG_3, size);
 	out[n++] = BPF_EMIT_CALL(ebpf_skb_load);
 	out[n++] = BPF_JMP_IMM(BPF_JSGE, BPF_REG_0, 0, 2);
 	out[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
 	out[n++] = BPF_EXIT_INSN();
+	if (over_slow >= 0)
+		out[over_slow].off = n - over_slow - 1;
 	return n;
 }
 
@@ -3229,6 +3311,18 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 		return rewrite_ld_abs(in, out);
 	if (is_helper_call(in)) {
 		fn = helper(env, in->imm);
+		/*
+		 * A lookup in the one map of every path calls the map's own
+		 * lookup, not the helper that finds it through the map: one
+		 * indirect call less, as upstream.
+		 */
+		if (in->imm == BPF_FUNC_map_lookup_elem && info->call_map &&
+		    !(info->flags & I_MAPS_DIFFER)) {
+			if (array_lookup_inline(info->call_map))
+				return rewrite_array_lookup(info->call_map, out);
+			out[0] = BPF_EMIT_CALL(info->call_map->ops->map_lookup_elem);
+			return 1;
+		}
 		if (in->imm != BPF_FUNC_tail_call) {
 			out[0] = BPF_EMIT_CALL(fn->func);
 			return 1;
@@ -3244,11 +3338,11 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 		 * array, its upper half included, skips the call before any
 		 * speculation can use it.
 		 */
-		if (!info->array) {
+		if (!info->call_map) {
 			out[0] = (struct bpf_insn){ .code = BPF_JMP | BPF_TAIL_CALL };
 			return 1;
 		}
-		out[0] = BPF_JMP_IMM(BPF_JGE, BPF_REG_3, info->array->max_entries, 1);
+		out[0] = BPF_JMP_IMM(BPF_JGE, BPF_REG_3, info->call_map->max_entries, 1);
 		out[1] = (struct bpf_insn){ .code = BPF_JMP | BPF_TAIL_CALL };
 		return 2;
 	}

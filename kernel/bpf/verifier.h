@@ -147,6 +147,7 @@ enum {
 	I_OTHER_MEM = BIT(3),	/* accesses other memory */
 	I_NOSPEC = BIT(4),	/* a store a later load must not bypass */
 	I_IMM64_HI = BIT(5),	/* the second half of a 64-bit immediate load */
+	I_MAPS_DIFFER = BIT(6),	/* a map call: other paths, other maps */
 };
 
 /* How unprivileged pointer arithmetic moved a pointer: insn_info.alu_kind */
@@ -166,8 +167,11 @@ struct insn_info {
 	/* unprivileged pointer arithmetic: how it moved the pointer */
 	u8 alu_kind;
 	u32 alu_span;
-	/* a tail call: the program array of every path (unprivileged) */
-	struct bpf_map *array;
+	/*
+	 * A tail call (unprivileged) or a map lookup: the map of every
+	 * path, unless I_MAPS_DIFFER.
+	 */
+	struct bpf_map *call_map;
 };
 
 /* A function of the program: where it starts, how much stack it uses. */

@@ -19,6 +19,21 @@
 /* Offsets into the socket filter context. */
 #define SKB(f)		offsetof(struct __sk_buff, f)
 
+/*
+ * r0 = 1 if key 0 is in MAP_ARRAY8, 2 if (0, 0x5eed) is not in MAP_HASH8:
+ * the array where skb->len @op 1000 is false, the hash map where true.
+ */
+#define LOOKUP_EITHER(op)						\
+	INSNS(ST(BPF_W, R10, -8, 0), ST(BPF_W, R10, -4, 0x5eed),	\
+	      LDX(BPF_W, R3, R1, SKB(len)),				\
+	      MOV64(R2, R10), A64I(BPF_ADD, R2, -8),			\
+	      JI(op, R3, 1000, 3),					\
+	      LDMAP(R1, MAP_ARRAY8), JA(2),				\
+	      LDMAP(R1, MAP_HASH8),					\
+	      CALL(BPF_FUNC_map_lookup_elem),				\
+	      JI(BPF_JEQ, R0, 0, 2), MOV64I(R0, 1), EXIT(),		\
+	      MOV64I(R0, 2), EXIT())
+
 /* r0 = the value of key 0 of @map, or return 0 if there is none. */
 #define VALUE(map)							\
 	INSNS(ST(BPF_W, R10, -4, 0),					\
@@ -1293,6 +1308,52 @@ static const struct vcase cases[] = {
 			MOV64I(R0, 2), EXIT(),
 		},
 		.result = ACCEPT, .run = true, .retval = 2, .unpriv = U_SAME,
+	},
+	/*
+	 * A lookup reached with an array on one path and a hash map on the
+	 * other must find each in its own way: the run takes the path
+	 * explored first in one case, second in the other. Key 0 is in the
+	 * array; the hash map's key (0, 0x5eed) is in no case's map.
+	 */
+	{
+		.name = "maps: one lookup of two map types, the first path's runs",
+		.insns = { LOOKUP_EITHER(BPF_JGT) },
+		.result = ACCEPT, .run = true, .retval = 1, .unpriv = U_SAME,
+	},
+	{
+		.name = "maps: one lookup of two map types, the second path's runs",
+		.insns = { LOOKUP_EITHER(BPF_JLT) },
+		.result = ACCEPT, .run = true, .retval = 2, .unpriv = U_SAME,
+	},
+	{
+		.name = "maps: an array's last element is found, the next is not",
+		.insns = {
+			ST(BPF_W, R10, -4, 3), MOV64(R2, R10), A64I(BPF_ADD, R2, -4),
+			LDMAP(R1, MAP_ARRAY8), CALL(BPF_FUNC_map_lookup_elem),
+			JI(BPF_JEQ, R0, 0, 9),
+			ST(BPF_W, R10, -4, 4), MOV64(R2, R10), A64I(BPF_ADD, R2, -4),
+			LDMAP(R1, MAP_ARRAY8), CALL(BPF_FUNC_map_lookup_elem),
+			JI(BPF_JNE, R0, 0, 2), MOV64I(R0, 1), EXIT(),
+			MOV64I(R0, 0), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 1, .unpriv = U_SAME,
+	},
+	{
+		.name = "maps: the element of key 3 among 48-byte values",
+		.insns = {
+			ST(BPF_DW, R10, -48, 0), ST(BPF_DW, R10, -40, 0),
+			ST(BPF_DW, R10, -32, 0), ST(BPF_DW, R10, -24, 0),
+			ST(BPF_DW, R10, -16, 0), ST(BPF_DW, R10, -8, 0x77),
+			ST(BPF_W, R10, -52, 3),
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -52),
+			MOV64(R3, R10), A64I(BPF_ADD, R3, -48), MOV64I(R4, 0),
+			LDMAP(R1, MAP_ARRAY48), CALL(BPF_FUNC_map_update_elem),
+			MOV64(R2, R10), A64I(BPF_ADD, R2, -52),
+			LDMAP(R1, MAP_ARRAY48), CALL(BPF_FUNC_map_lookup_elem),
+			JI(BPF_JEQ, R0, 0, 2), LDX(BPF_DW, R0, R0, 40), EXIT(),
+			MOV64I(R0, 99), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = 0x77, .unpriv = U_SAME,
 	},
 	MAPC("read-only to programs: read", 1, NULL, VALUE(MAP_ARRAY_RDONLY),
 	     LDX(BPF_DW, R0, R0, 0), EXIT()),
