@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the benchmarks share: a monotonic clock in ns and the median of
- * a round's figures (the report takes medians, never one run).
+ * What the benchmarks share: a monotonic clock in ns, the median of a
+ * round's figures (the report takes medians, never one run), and
+ * net.core.bpf_jit_enable, which a benchmark that changes it puts back
+ * before it ends.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -9,6 +11,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+
+#include "sysctl.h"
+
+#define JIT_SYSCTL	"/proc/sys/net/core/bpf_jit_enable"
 
 static inline uint64_t now_ns(void)
 {
@@ -30,6 +36,37 @@ static inline double median(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* What net.core.bpf_jit_enable was before set_jit() first changed it. */
+static inline int *jit_before(void)
+{
+	static int value = -1;
+
+	return &value;
+}
+
+static inline void restore_jit(void)
+{
+	sysctl_set(JIT_SYSCTL, *jit_before());
+}
+
+/*
+ * Set net.core.bpf_jit_enable and return its old value, or -1 where the
+ * kernel has no JIT (nothing is set then). The value from before the
+ * first change is written back when the process exits (returning from
+ * main or calling exit()), so the benchmarks after it in the same boot
+ * see what the guest set.
+ */
+static inline int set_jit(int value)
+{
+	int old = sysctl_set(JIT_SYSCTL, value);
+
+	if (old >= 0 && *jit_before() < 0) {
+		*jit_before() = old;
+		atexit(restore_jit);
+	}
+	return old;
 }
 
 #endif

@@ -57,7 +57,6 @@
 #include "ebpf.h"
 #include "bench.h"
 
-#define JIT_SYSCTL	"/proc/sys/net/core/bpf_jit_enable"
 #define LOADS		15
 /* for the frees a close leaves to a worker, after a grace period */
 #define SETTLE_US	20000
@@ -67,21 +66,6 @@ static void die(const char *what)
 {
 	perror(what);
 	exit(1);
-}
-
-/* Set net.core.bpf_jit_enable, return its old value. */
-static int set_jit(int value)
-{
-	FILE *f = fopen(JIT_SYSCTL, "r+");
-	int old;
-
-	if (!f || fscanf(f, "%d", &old) != 1)
-		die(JIT_SYSCTL);
-	rewind(f);
-	fprintf(f, "%d\n", value);
-	if (fclose(f))
-		die(JIT_SYSCTL);
-	return old;
 }
 
 static int load(enum bpf_prog_type type, const struct bpf_insn *insns,
@@ -515,18 +499,16 @@ static void bench_seccomp(void)
 
 int main(void)
 {
-	int old;
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (access(JIT_SYSCTL, F_OK)) {
 		printf("# bench_jit: this kernel has no JIT\n");
 		return 0;
 	}
-	old = set_jit(1);
+	if (set_jit(1) < 0)
+		die(JIT_SYSCTL);
 	bench_generated();
 	bench_classic();
 	bench_corpus();
 	bench_seccomp();
-	set_jit(old);
 	return 0;
 }
