@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * What the benchmarks share: a monotonic clock in ns, the median of a
- * round's figures (the report takes medians, never one run), and
- * net.core.bpf_jit_enable, which a benchmark that changes it puts back
- * before it ends.
+ * round's figures (the report takes medians, never one run), the time
+ * of one program load, and net.core.bpf_jit_enable, which a benchmark
+ * that changes it puts back before it ends.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -11,7 +11,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "ebpf.h"
 #include "sysctl.h"
 
 #define JIT_SYSCTL	"/proc/sys/net/core/bpf_jit_enable"
@@ -36,6 +38,25 @@ static inline double median(double *v, int n)
 {
 	qsort(v, n, sizeof(*v), cmp_double);
 	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * ns that one BPF_PROG_LOAD of the socket filter @insns takes, timed in
+ * user space so that both kernels are timed alike; the program is
+ * closed at once. -1 if it is refused (errno says why).
+ */
+static inline double load_ns(const struct bpf_insn *insns, int n,
+			     const struct ebpf_load_opts *opts)
+{
+	uint64_t t = now_ns();
+	int fd = ebpf_prog_load_opts(BPF_PROG_TYPE_SOCKET_FILTER, insns, n,
+				     opts);
+	double ns = now_ns() - t;
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return ns;
 }
 
 /* What net.core.bpf_jit_enable was before set_jit() first changed it. */
