@@ -20,8 +20,8 @@
  *
  * The frame, from the return address down: the caller's rbp (rbp points
  * at it, so frame-pointer unwinding works), the program's stack (r10 is
- * rbp itself), the callee-saved registers the program uses, and the tail
- * call count if it makes tail calls.
+ * rbp itself), the tail call count if it makes tail calls, and the
+ * callee-saved registers the program uses.
  * A tail call unwinds the frame down to rbp and jumps into the target
  * past the instructions that set up rbp and zero the count, carrying the
  * count in r9. Documentation/bpf/jit.rst has the details.
@@ -716,8 +716,6 @@ static void emit_push_saved(struct jit *j)
 	for (k = 0; k < ARRAY_SIZE(callee_saved); k++)
 		if (j->saved & BIT(callee_saved[k]))
 			emit_push(j, callee_saved[k]);
-	if (j->tail_calls)
-		emit_push(j, TCC);
 }
 
 /* Pops what emit_push_saved() pushed. */
@@ -725,49 +723,65 @@ static void emit_pop_saved(struct jit *j)
 {
 	int k;
 
-	if (j->tail_calls)
-		emit_pop(j, TCC);
 	for (k = ARRAY_SIZE(callee_saved) - 1; k >= 0; k--)
 		if (j->saved & BIT(callee_saved[k]))
 			emit_pop(j, callee_saved[k]);
+}
+
+/* mov dst, [base + index * 8 + off32] */
+static void emit_load_indexed(struct jit *j, u8 dst, u8 base, u8 index,
+			      s32 off)
+{
+	emit1(j, 0x48 | (dst & 8) >> 1 | (index & 8) >> 2 | (base & 8) >> 3);
+	emit1(j, 0x8b);
+	emit1(j, 0x80 | (dst & 7) << 3 | RSP);		/* a SIB byte follows */
+	emit1(j, 0xc0 | (index & 7) << 3 | (base & 7));	/* scale 8 */
+	emit4(j, off);
+}
+
+/* The tail call count: a u32 just below the program's stack. */
+static s32 tail_call_count(const struct jit *j)
+{
+	return -(s32)j->stack - 8;
 }
 
 /*
  * r2 is the program array, r3 the index. Like the interpreter: an index
  * past the array or a 34th tail call goes on with the next instruction;
  * otherwise the count goes up, and an empty slot goes on too. r0-r5 are
- * kept on every path that goes on. Under speculation past the bounds
- * check the index is 0: sbb turns the check's carry into a mask.
+ * kept on every path that goes on.
+ *
+ * The index goes through a cmov, which no CPU predicts: one speculating
+ * past the index check reads slot 0 (max_entries is at least 1), as
+ * after array_index_nospec(). The count check is computed, not branched
+ * on: sbb turns its carry into "go" (all ones below the limit), the
+ * count goes up by go, the slot is and'ed with it, and one branch leaves
+ * if that leaves no program.
  */
 static void emit_tail_call(struct jit *j)
 {
-	u32 out[4];
-	int k;
+	s32 count = tail_call_count(j);
+	u32 out[2];
 
-	/* cmp dword [rsp], MAX_TAIL_CALL_CNT */
-	emit1(j, 0x81);
-	emit_modrm_mem(j, 7, RSP, 0);
-	emit4(j, MAX_TAIL_CALL_CNT);
-	out[0] = emit_jump_fwd(j, CC_AE);
-	/* cmp edx, [rsi + max_entries] */
+	emit_rr(j, 0x31, false, TMP, TMP);
+	/* cmp edx, [rsi + max_entries]; cmovb tmp32, edx */
 	emit1(j, 0x3b);
 	emit_modrm_mem(j, RDX, RSI, offsetof(struct bpf_array, map.max_entries));
-	out[1] = emit_jump_fwd(j, CC_AE);
-	emit_mov(j, false, TCC, RDX);
-	emit_rr(j, 0x19, true, TMP, TMP);	/* sbb tmp, tmp: all ones */
-	emit_rr(j, 0x21, true, TCC, TMP);
-	/* inc dword [rsp] */
-	emit1(j, 0xff);
-	emit_modrm_mem(j, 0, RSP, 0);
-	/* mov tmp, [rsi + tcc * 8 + ptrs] */
-	emit_rex(j, true, TMP, RSI, false);
-	j->buf[j->n - 1] |= 0x02;		/* REX.X: the index is r9 */
-	emit1(j, 0x8b);
-	emit1(j, 0x80 | (TMP & 7) << 3 | 4);
-	emit1(j, 0xc0 | (TCC & 7) << 3 | RSI);
-	emit4(j, offsetof(struct bpf_array, ptrs));
-	emit_rr(j, 0x85, true, TMP, TMP);
-	out[2] = emit_jump_fwd(j, CC_E);
+	emit_rr_0f(j, 0x40 | CC_B, false, TMP, RDX);
+	out[0] = emit_jump_fwd(j, CC_AE);
+	emit_load_indexed(j, TMP, RSI, TMP, offsetof(struct bpf_array, ptrs));
+	/* cmp dword [rbp + count], MAX_TAIL_CALL_CNT; sbb tcc, tcc */
+	emit1(j, 0x83);
+	emit_modrm_mem(j, EXT_CMP, RBP, count);
+	emit1(j, MAX_TAIL_CALL_CNT);
+	emit_rr(j, 0x19, true, TCC, TCC);
+	/* sub [rbp + count], tcc32: the count goes up by go */
+	emit_rex(j, false, TCC, RBP, false);
+	emit1(j, 0x29);
+	emit_modrm_mem(j, TCC, RBP, count);
+	emit_rr(j, 0x21, true, TMP, TCC);		/* and tmp, tcc */
+	out[1] = emit_jump_fwd(j, CC_E);
+	emit_load(j, BPF_W, TCC, RBP, count);
 	emit_load(j, BPF_DW, TMP, TMP, offsetof(struct bpf_prog, bpf_func));
 	emit_alu_imm(j, EXT_ADD, true, TMP, TAIL_CALL_SKIP);
 	emit_pop_saved(j);
@@ -778,8 +792,8 @@ static void emit_tail_call(struct jit *j)
 	emit_rex(j, false, 0, TMP, false);
 	emit2(j, 0xff, 0xe0 | (TMP & 7));	/* jmp *tmp */
 #endif
-	for (k = 0; k < 3; k++)
-		land_here(j, out[k]);
+	land_here(j, out[0]);
+	land_here(j, out[1]);
 }
 
 /*
@@ -974,6 +988,9 @@ static int emit_insn(struct jit *j, u32 i)
 				emit_jump(j, -1, i, j->prog->len);
 			return 0;
 		case BPF_TAIL_CALL:
+			/* the count is in the main function's frame */
+			if (i >= j->first_subprog)
+				return -EOPNOTSUPP;
 			emit_tail_call(j);
 			return 0;
 		case BPF_CALL:
@@ -1047,6 +1064,8 @@ static void emit_prologue(struct jit *j)
 	emit_endbr(j);
 	if (j->stack)
 		emit_alu_imm(j, EXT_SUB, true, RSP, j->stack);
+	if (j->tail_calls)
+		emit_push(j, TCC);		/* at tail_call_count() */
 	emit_push_saved(j);
 }
 

@@ -4,6 +4,7 @@
 # whatever they say; hand them on. On
 # the reference kernel only the cases upstream's runtime decides itself
 # are run (verified_only=1), if the module was built for it at all.
+# The cases run interpreted; net.core.bpf_jit_enable is restored after.
 #
 # usage: test_bpf_runtime.sh [FILTER]
 set -u
@@ -16,12 +17,14 @@ fi
 args=
 [ "$(cat /etc/kernel-flavour 2>/dev/null)" != reference ] || args=verified_only=1
 jit=/proc/sys/net/core/bpf_jit_enable
+old_jit=$(cat $jit 2>/dev/null)
 [ ! -e $jit ] || echo 0 >$jit
 
 dmesg -c >/dev/null
 insmod "$mod" $args
 status=$?
 [ $status != 0 ] || rmmod test_bpf_runtime
+[ -z "$old_jit" ] || echo $old_jit >$jit
 dmesg | sed -n 's/^.*test_bpf_runtime: //p' >/tmp/test_bpf_runtime.out
 if [ -n "$filter" ]; then
 	grep -E "^(not )?ok [0-9]+ .*$filter" /tmp/test_bpf_runtime.out

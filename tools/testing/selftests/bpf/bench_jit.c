@@ -25,6 +25,11 @@
  *			direct-threaded interpreter, which upstream's
  *			does not: there this is the JIT's time less the
  *			translation's (jit-attach/classic is not)
+ *  jit-time/generated_NAME
+ *			the same for a load (BPF_PROG_LOAD) of each
+ *			large generated program: the verifier does the
+ *			same work with the JIT on and off, and its time
+ *			cancels out of each pair's difference
  *  seccomp/syscall	ns per fcntl(F_GETFD) without a seccomp filter
  *  seccomp/filter_run	ns a seccomp filter adds to that system call,
  *			run by the interpreter (jit_seccomp/filter_run:
@@ -57,7 +62,6 @@
 #include "ebpf.h"
 #include "bench.h"
 
-#define JIT_SYSCTL	"/proc/sys/net/core/bpf_jit_enable"
 #define LOADS		15
 /* for the frees a close leaves to a worker, after a grace period */
 #define SETTLE_US	20000
@@ -69,19 +73,25 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* Set net.core.bpf_jit_enable, return its old value. */
-static int set_jit(int value)
+/*
+ * @op(@arg) in LOADS pairs, the JIT on and then off, each after the
+ * frees the one before left to a worker: @on gets its ns with the JIT,
+ * @diff the ns the JIT adds in each pair.
+ */
+static void jit_on_off(double (*op)(const void *), const void *arg,
+		       double *on, double *diff)
 {
-	FILE *f = fopen(JIT_SYSCTL, "r+");
-	int old;
+	int r;
 
-	if (!f || fscanf(f, "%d", &old) != 1)
-		die(JIT_SYSCTL);
-	rewind(f);
-	fprintf(f, "%d\n", value);
-	if (fclose(f))
-		die(JIT_SYSCTL);
-	return old;
+	for (r = 0; r < LOADS; r++) {
+		set_jit(1);
+		usleep(SETTLE_US);
+		on[r] = op(arg);
+		set_jit(0);
+		usleep(SETTLE_US);
+		diff[r] = on[r] - op(arg);
+	}
+	set_jit(1);
 }
 
 static int load(enum bpf_prog_type type, const struct bpf_insn *insns,
@@ -297,11 +307,22 @@ static void gen_calls(int map)
 	emit(EXIT());
 }
 
+/* ns of a load of the program gen[] holds, closed at once */
+static double load_gen_ns(const void *unused)
+{
+	double ns = load_ns(gen, len, NULL);
+
+	if (ns < 0)
+		die("BPF_PROG_LOAD");
+	return ns;
+}
+
 static void bench_generated(void)
 {
 	static const char * const names[] = { "alu", "branches", "stack",
 					      "calls" };
 	int map = ebpf_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 4, 0);
+	double on[LOADS], diff[LOADS];
 	size_t k;
 	int fd;
 
@@ -323,6 +344,9 @@ static void bench_generated(void)
 		snprintf(name, sizeof(name), "generated_%s", names[k]);
 		measure(name, fd, len, NULL);
 		close(fd);
+		jit_on_off(load_gen_ns, NULL, on, diff);
+		printf("bench jit-time/%s %.1f ns/insn\n", name,
+		       median(diff, LOADS) / len);
 	}
 	close(map);
 }
@@ -361,6 +385,20 @@ static void attach(int sock, const struct sock_fprog *prog)
 		die("SO_ATTACH_FILTER");
 }
 
+struct attach_args {
+	int sock;
+	struct sock_fprog prog;
+};
+
+static double attach_ns(const void *arg)
+{
+	const struct attach_args *a = arg;
+	uint64_t t = now_ns();
+
+	attach(a->sock, &a->prog);
+	return now_ns() - t;
+}
+
 /*
  * A classic filter meets no verifier: attaching one checks it,
  * converts it to eBPF (net/core/filter.c on both kernels) and compiles
@@ -369,42 +407,30 @@ static void attach(int sock, const struct sock_fprog *prog)
 static void bench_classic(void)
 {
 	static struct sock_filter f[CLASSIC_LEN];
-	struct sock_fprog prog = { .filter = f, .len = classic_filter(f) };
-	double on[LOADS], diff[LOADS];
-	int sock = socket(AF_INET, SOCK_DGRAM, 0), r;
+	struct attach_args a = {
+		.sock = socket(AF_INET, SOCK_DGRAM, 0),
+		.prog = { .filter = f, .len = classic_filter(f) },
+	};
 	FILE *optmem = fopen(OPTMEM_SYSCTL, "r+");
+	double on[LOADS], diff[LOADS];
 	long old_optmem;
-	uint64_t t[3];
 
 	/* the socket is charged for its filter, which is large */
-	if (sock < 0 || !optmem || fscanf(optmem, "%ld", &old_optmem) != 1)
+	if (a.sock < 0 || !optmem || fscanf(optmem, "%ld", &old_optmem) != 1)
 		die(OPTMEM_SYSCTL);
 	rewind(optmem);
 	fprintf(optmem, "%d\n", 1 << 22);
 	fflush(optmem);
-	attach(sock, &prog);
-	for (r = 0; r < LOADS; r++) {
-		set_jit(1);
-		usleep(SETTLE_US);
-		t[0] = now_ns();
-		attach(sock, &prog);
-		t[1] = now_ns();
-		set_jit(0);
-		usleep(SETTLE_US);
-		t[2] = now_ns();
-		attach(sock, &prog);
-		on[r] = t[1] - t[0];
-		diff[r] = on[r] - (double)(now_ns() - t[2]);
-	}
-	set_jit(1);
-	close(sock);
+	attach(a.sock, &a.prog);
+	jit_on_off(attach_ns, &a, on, diff);
+	close(a.sock);
 	rewind(optmem);
 	fprintf(optmem, "%ld\n", old_optmem);
 	fclose(optmem);
 	printf("bench jit-attach/classic %.1f ns/insn\n",
-	       median(on, LOADS) / prog.len);
+	       median(on, LOADS) / a.prog.len);
 	printf("bench jit-time/classic %.1f ns/insn\n",
-	       median(diff, LOADS) / prog.len);
+	       median(diff, LOADS) / a.prog.len);
 }
 
 /* ---- seccomp ---------------------------------------------------------- */
@@ -515,18 +541,16 @@ static void bench_seccomp(void)
 
 int main(void)
 {
-	int old;
-
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (access(JIT_SYSCTL, F_OK)) {
 		printf("# bench_jit: this kernel has no JIT\n");
 		return 0;
 	}
-	old = set_jit(1);
+	if (set_jit(1) < 0)
+		die(JIT_SYSCTL);
 	bench_generated();
 	bench_classic();
 	bench_corpus();
 	bench_seccomp();
-	set_jit(old);
 	return 0;
 }

@@ -16,8 +16,8 @@
  *				sock/udp_packet_raw over the sock/udp_packet
  *				measured just before it, divided by the runs
  *
- * The JIT, where the kernel has one, is turned off: this measures the
- * interpreters.
+ * The JIT, where the kernel has one, is turned off while it runs: this
+ * measures the interpreters.
  */
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
@@ -103,12 +103,8 @@ int main(void)
 	};
 	socklen_t len = sizeof(a);
 	int map, keep, drop, rx, tx, raws[RAW_SOCKETS], i, r;
-	FILE *jit = fopen("/proc/sys/net/core/bpf_jit_enable", "w");
 
-	if (jit) {
-		fputs("0\n", jit);
-		fclose(jit);
-	}
+	set_jit(0);
 	map = ebpf_map_create(BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0);
 	if (map < 0)
 		die("BPF_MAP_CREATE");

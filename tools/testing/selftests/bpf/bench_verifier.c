@@ -16,9 +16,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+#include <string.h>
 
 #include "ebpf.h"
+#include "bench.h"
 
 #define MAX_PROG	8192
 #define LOADS		5
@@ -195,47 +196,28 @@ static void maps(int n)
 	emit(EXIT());
 }
 
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static void measure(const char *name, void (*build)(int), int arg)
 {
 	struct ebpf_load_opts opts = {
 		.log_level = 4, .log_buf = log_buf, .log_size = sizeof(log_buf),
 	};
-	double t[LOADS], start;
+	double ns[LOADS];
 	const char *p;
-	int i, fd;
+	int i;
 
 	len = 0;
 	build(arg);
 	for (i = 0; i < LOADS; i++) {
 		log_buf[0] = 0;
-		start = now_us();
-		fd = ebpf_prog_load_opts(BPF_PROG_TYPE_SOCKET_FILTER, prog, len,
-					 &opts);
-		t[i] = now_us() - start;
-		if (fd < 0) {
+		ns[i] = load_ns(prog, len, &opts);
+		if (ns[i] < 0) {
 			printf("# %s: refused: %s\n%s", name, strerror(errno),
 			       log_buf);
 			return;
 		}
-		close(fd);
 	}
-	qsort(t, LOADS, sizeof(t[0]), cmp_double);
-	printf("bench verifier-time/%s %.0f us\n", name, t[LOADS / 2]);
+	printf("bench verifier-time/%s %.0f us\n", name,
+	       median(ns, LOADS) / 1000);
 	p = strstr(log_buf, "processed ");
 	if (p)
 		printf("bench verifier-insns/%s %lu insns\n", name,

@@ -20,41 +20,12 @@
 #include <unistd.h>
 
 #include "ebpf.h"
+#include "sysctl.h"
 #include "tap.h"
 #include "unpriv.h"
 
 #define SYSCTL(name) "/proc/sys/net/core/bpf_jit_" name
 #define UNPRIV_SYSCTL "/proc/sys/kernel/unprivileged_bpf_disabled"
-
-static long sysctl_get(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long value = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &value) != 1)
-		value = -1;
-	fclose(f);
-	return value;
-}
-
-/* Set a sysctl, return its old value; -1 if it is not there. */
-static long sysctl_set(const char *path, long value)
-{
-	FILE *f = fopen(path, "r+");
-	long old = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%ld", &old) != 1)
-		old = -1;
-	rewind(f);
-	fprintf(f, "%ld\n", value);
-	if (fclose(f))
-		old = -1;
-	return old;
-}
 
 static bool have_jit(void)
 {

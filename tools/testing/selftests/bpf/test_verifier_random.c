@@ -36,6 +36,7 @@
 
 #include "ebpf.h"
 #include "random_prog.h"
+#include "sysctl.h"
 #include "tap.h"
 #include "unpriv.h"
 
@@ -107,17 +108,7 @@ static int run(int fd, uint32_t *retval)
 /* Set net.core.bpf_jit_enable, return its old value; -1: no JIT. */
 static int set_jit(int on)
 {
-	FILE *f = fopen(JIT_SYSCTL, "r+");
-	int old = -1;
-
-	if (!f)
-		return -1;
-	if (fscanf(f, "%d", &old) != 1)
-		old = -1;
-	rewind(f);
-	fprintf(f, "%d\n", on);
-	fclose(f);
-	return old;
+	return sysctl_set(JIT_SYSCTL, on);
 }
 
 static unsigned long long compared, jit_accepted, leaking;
