@@ -47,7 +47,6 @@
 #define MODULE		"flow_dissect_bench"
 #define PROC		"/proc/" FDB_PROC
 #define POOL_PARAM	"/sys/module/" MODULE "/parameters/pool_packets"
-#define JIT_SYSCTL	"/proc/sys/net/core/bpf_jit_enable"
 
 /* sockex2_kern.c's map value */
 struct flow_stats {
@@ -55,7 +54,6 @@ struct flow_stats {
 };
 
 static char module_path[4096];
-static int jit_before = -1;
 
 static void die(const char *what)
 {
@@ -63,23 +61,14 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* A number from sysfs, or the end of the benchmark. */
 static int read_int(const char *path)
 {
-	FILE *f = fopen(path, "r");
-	int v;
+	long v = sysctl_get(path);
 
-	if (!f || fscanf(f, "%d", &v) != 1)
+	if (v < 0)
 		die(path);
-	fclose(f);
 	return v;
-}
-
-static void write_int(const char *path, int v)
-{
-	FILE *f = fopen(path, "w");
-
-	if (!f || fprintf(f, "%d\n", v) < 0 || fclose(f))
-		die(path);
 }
 
 static int find_module(const char *path, const struct stat *st, int type,
@@ -107,15 +96,9 @@ static void load_module(void)
 	close(fd);
 }
 
-/* Leave the machine as it was: the JIT's setting, no module. */
-static void restore(void)
+/* Leave the machine as it was: no module (set_jit() restores the JIT). */
+static void unload_module(void)
 {
-	FILE *f = fopen(JIT_SYSCTL, "w");
-
-	if (f) {
-		fprintf(f, "%d\n", jit_before);
-		fclose(f);
-	}
 	syscall(SYS_delete_module, MODULE, O_NONBLOCK);
 }
 
@@ -190,7 +173,8 @@ static struct fdb_report *run(int jit, __u32 pool)
 	char fd_text[16];
 	int fd, proc;
 
-	write_int(JIT_SYSCTL, jit);
+	if (set_jit(jit) < 0)
+		die(JIT_SYSCTL);
 	obj = bpf_object__open_file(OBJ, NULL);
 	if (!obj)
 		die(OBJ);
@@ -271,8 +255,7 @@ int main(void)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	load_module();
-	jit_before = read_int(JIT_SYSCTL);
-	atexit(restore);
+	atexit(unload_module);
 	pool = read_int(POOL_PARAM);
 
 	interp = run(0, pool);
