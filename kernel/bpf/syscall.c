@@ -856,9 +856,11 @@ static int unpriv_bpf_sysctl(struct ctl_table *table, int write,
 	if (write && !capable(CAP_SYS_ADMIN))
 		return -EPERM;
 	tmp.data = &val;
-	err = proc_dointvec_minmax(&tmp, write, buffer, lenp, ppos);
+	err = proc_dointvec(&tmp, write, buffer, lenp, ppos);
 	if (err || !write)
 		return err;
+	if (val < 0 || val > 2)
+		return -EINVAL;
 	do {
 		if (old == 1 && val != 1)
 			return -EPERM;
@@ -867,16 +869,11 @@ static int unpriv_bpf_sysctl(struct ctl_table *table, int write,
 	return 0;
 }
 
+/* The handler checks the range itself: no extra1 and extra2. */
 static struct ctl_table ebpf_sysctls[] = {
-	{
-		.procname = "unprivileged_bpf_disabled",
-		.data = &sysctl_unprivileged_bpf_disabled,
-		.maxlen = sizeof(int),
-		.mode = 0644,
-		.proc_handler = unpriv_bpf_sysctl,
-		.extra1 = SYSCTL_ZERO,
-		.extra2 = SYSCTL_TWO,
-	},
+	{ .procname = "unprivileged_bpf_disabled", .mode = 0644,
+	  .data = &sysctl_unprivileged_bpf_disabled, .maxlen = sizeof(int),
+	  .proc_handler = unpriv_bpf_sysctl },
 	{}
 };
 
