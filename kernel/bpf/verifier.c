@@ -3080,32 +3080,35 @@ static_assert(EBPF_CTX_PATCH_MAX + 2 <= REWRITE_MAX);
 
 /*
  * A lookup in the one array of every path is done in place: the bounds
- * check, then a mask that keeps the index in the array even where the
- * check is mispredicted ((index - max_entries) >> 63 is all ones only
- * for an index below max_entries), then the address of the value.
+ * check, the value's address from the map's, in R1. Where speculation
+ * is hardened, a mask keeps the index in the array even where the check
+ * is mispredicted: (index - max_entries) >> 63 is all ones only for an
+ * index below max_entries.
  */
-static int rewrite_array_lookup(const struct bpf_map *map,
+static int rewrite_array_lookup(const struct bpf_map *map, bool harden,
 				struct bpf_insn *out)
 {
-	const struct bpf_array *array = container_of(map, struct bpf_array, map);
-	u64 values = (unsigned long)array->value;
-	u32 size = array->elem_size;
-	int n = 0;
+	u32 size = container_of(map, struct bpf_array, map)->elem_size;
+	int n = 0, to_null;
 
 	out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_0, BPF_REG_2, 0);
-	out[n++] = BPF_JMP_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 9);
-	out[n++] = BPF_MOV64_REG(BPF_REG_1, BPF_REG_0);
-	out[n++] = BPF_ALU64_IMM(BPF_SUB, BPF_REG_1, map->max_entries);
-	out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_1, 63);
-	out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_0, BPF_REG_1);
+	to_null = n;
+	out[n++] = BPF_JMP_IMM(BPF_JGE, BPF_REG_0, map->max_entries, 0);
+	if (harden) {
+		out[n++] = BPF_MOV64_REG(BPF_REG_2, BPF_REG_0);
+		out[n++] = BPF_ALU64_IMM(BPF_SUB, BPF_REG_2, map->max_entries);
+		out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_2, 63);
+		out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_0, BPF_REG_2);
+	}
 	out[n++] = is_power_of_2(size) ?
 		   BPF_ALU64_IMM(BPF_LSH, BPF_REG_0, ilog2(size)) :
 		   BPF_ALU64_IMM(BPF_MUL, BPF_REG_0, size);
-	out[n++] = (struct bpf_insn){ .code = BPF_LD | BPF_IMM | BPF_DW,
-				      .dst_reg = BPF_REG_1, .imm = (u32)values };
-	out[n++] = (struct bpf_insn){ .imm = values >> 32 };
 	out[n++] = BPF_ALU64_REG(BPF_ADD, BPF_REG_0, BPF_REG_1);
+	out[n++] = BPF_ALU64_IMM(BPF_ADD, BPF_REG_0,
+				 offsetof(struct bpf_array, value) -
+				 offsetof(struct bpf_array, map));
 	out[n++] = BPF_JMP_A(1);
+	out[to_null].off = n - to_null - 1;
 	out[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
 	return n;
 }
@@ -3153,12 +3156,14 @@ static int rewrite_ctx(struct env *env, const struct bpf_insn *in,
 
 /*
  * BPF_LD_ABS and BPF_LD_IND: the packet's bytes at the offset, in network
- * order. In the linear part of the packet, a load from skb->data with the
- * offset masked, so that a mispredicted bounds check reads nothing past
- * it; elsewhere (paged data, classic BPF's negative SKF_* offsets),
- * ebpf_skb_load(). A failed load ends the program with 0.
+ * order. In the linear part of the packet, a load from skb->data, where
+ * speculation is hardened with the offset masked so that a mispredicted
+ * bounds check reads nothing past it; elsewhere (paged data, classic
+ * BPF's negative SKF_* offsets), ebpf_skb_load(). A failed load ends the
+ * program with 0.
  */
-static int rewrite_ld_abs(const struct bpf_insn *in, struct bpf_insn *out)
+static int rewrite_ld_abs(const struct bpf_insn *in, bool harden,
+			  struct bpf_insn *out)
 {
 	u32 size = bpf_size_to_bytes(BPF_SIZE(in->code));
 	int n = 0, to_slow = -1, over_slow = -1;
@@ -3181,10 +3186,12 @@ static int rewrite_ld_abs(const struct bpf_insn *in, struct bpf_insn *out)
 			out[n++] = BPF_ALU64_IMM(BPF_SUB, BPF_REG_3, size - 1);
 		to_slow = n;
 		out[n++] = BPF_JMP_REG(BPF_JSGE, BPF_REG_2, BPF_REG_3, 0);
-		out[n++] = BPF_MOV64_REG(BPF_REG_4, BPF_REG_2);
-		out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_3);
-		out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_4, 63);
-		out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_2, BPF_REG_4);
+		if (harden) {
+			out[n++] = BPF_MOV64_REG(BPF_REG_4, BPF_REG_2);
+			out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_3);
+			out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_4, 63);
+			out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_2, BPF_REG_4);
+		}
 		out[n++] = BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6,
 				       offsetof(struct sk_buff, data));
 		out[n++] = BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2);
@@ -3308,7 +3315,7 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 	    (info->flags & I_CTX))
 		return rewrite_ctx(env, in, info, out);
 	if (cls == BPF_LD)
-		return rewrite_ld_abs(in, out);
+		return rewrite_ld_abs(in, !env->leaks_ok, out);
 	if (is_helper_call(in)) {
 		fn = helper(env, in->imm);
 		/*
@@ -3319,7 +3326,8 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 		if (in->imm == BPF_FUNC_map_lookup_elem && info->call_map &&
 		    !(info->flags & I_MAPS_DIFFER)) {
 			if (array_lookup_inline(info->call_map))
-				return rewrite_array_lookup(info->call_map, out);
+				return rewrite_array_lookup(info->call_map,
+							    !env->leaks_ok, out);
 			out[0] = BPF_EMIT_CALL(info->call_map->ops->map_lookup_elem);
 			return 1;
 		}
