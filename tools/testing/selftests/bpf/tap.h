@@ -74,6 +74,20 @@ static const char *tap_skip_reason;
 
 #define tap_skip(reason) (tap_skip_reason = (reason))
 
+/* Whether the guest runs the reference kernel (upstream's BPF) or ours. */
+static inline bool on_reference(void)
+{
+	char flavour[32] = "";
+	FILE *f = fopen("/etc/kernel-flavour", "r");
+
+	if (f) {
+		if (!fgets(flavour, sizeof(flavour), f))
+			flavour[0] = 0;
+		fclose(f);
+	}
+	return !strncmp(flavour, "reference", 9);
+}
+
 static inline bool tap_selected(const char *filter, const char *name)
 {
 	return !filter || strstr(name, filter);

@@ -45,19 +45,6 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	return 0;
 }
 
-static bool on_reference(void)
-{
-	char flavour[32] = "";
-	FILE *f = fopen("/etc/kernel-flavour", "r");
-
-	if (f) {
-		if (!fgets(flavour, sizeof(flavour), f))
-			flavour[0] = 0;
-		fclose(f);
-	}
-	return !strncmp(flavour, "reference", 9);
-}
-
 /* A 64-byte IPv4/UDP frame to 127.0.0.1; tail_call changes its TOS. */
 static unsigned char pkt[64] = {
 	0x00, 0x11, 0x22, 0x33, 0x44, 0x55,	/* destination */

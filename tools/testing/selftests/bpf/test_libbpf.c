@@ -40,19 +40,6 @@
 	INSNS(INSN(BPF_LD | BPF_IMM | BPF_DW, d, BPF_PSEUDO_MAP_VALUE, 0, fd), \
 	      INSN(0, 0, 0, 0, off))
 
-static bool on_reference(void)
-{
-	char flavour[32] = "";
-	FILE *f = fopen("/etc/kernel-flavour", "r");
-
-	if (f) {
-		if (!fgets(flavour, sizeof(flavour), f))
-			flavour[0] = 0;
-		fclose(f);
-	}
-	return !strncmp(flavour, "reference", 9);
-}
-
 static unsigned char pkt[64] = { [12] = 0x08, [14] = 0x45 };
 
 static int load(const struct bpf_insn *insns, uint32_t n, const char *name)
