@@ -270,7 +270,7 @@ static const struct ebpf_funcs *bpf_ksym_funcs(const struct bpf_ksym *ksym)
 	if (!ksym->prog)
 		return NULL;
 	aux = container_of(ksym, struct bpf_prog_aux, ksym);
-	return aux->funcs && aux->funcs->nr > 1 ? aux->funcs : NULL;
+	return aux->funcs;
 }
 
 /* The name, start and end of function @k of the image of @ksym. */

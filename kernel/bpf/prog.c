@@ -517,9 +517,7 @@ static void prog_dump_ldimm64(const struct bpf_prog *prog,
 /* The functions of a JIT image, if it has more than the program itself. */
 static const struct ebpf_funcs *prog_funcs(const struct bpf_prog *prog)
 {
-	const struct ebpf_funcs *funcs = prog->aux->funcs;
-
-	return prog->jited && funcs && funcs->nr > 1 ? funcs : NULL;
+	return prog->jited ? prog->aux->funcs : NULL;
 }
 
 static u32 func_at(const struct ebpf_funcs *funcs, u32 insn)

@@ -3474,8 +3474,9 @@ static int rewrite(struct env *env)
 		prog->len = len;
 	}
 	memcpy(prog->insnsi, insns, len * sizeof(*insns));
-	prog->aux->funcs = funcs;
-	funcs = NULL;
+	/* one function that runs: no table, as for a program without calls */
+	if (funcs && funcs->nr > 1)
+		swap(prog->aux->funcs, funcs);
 out:
 	kfree(funcs);
 	kvfree(insns);
