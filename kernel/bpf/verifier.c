@@ -2395,6 +2395,21 @@ static bool map_fits_helper(u32 map_type, s32 func)
 	       map_type != BPF_MAP_TYPE_PERF_EVENT_ARRAY;
 }
 
+/*
+ * The size a bpf_skb_load_bytes() copies, if the same on every path:
+ * rewrite_insn() then copies it in place. (The size is precise, so no
+ * path with another size is pruned on the way to the call.)
+ */
+static void note_call_size(struct env *env, const struct reg *size)
+{
+	struct insn_info *info = &env->info[env->insn];
+
+	if (size->v.umin != size->v.umax ||
+	    (info->call_size && info->call_size != size->v.umin))
+		info->flags |= I_SIZES_DIFFER;
+	info->call_size = size->v.umin;
+}
+
 static int do_call(struct env *env, const struct bpf_insn *in)
 {
 	const struct bpf_func_proto *fn = helper(env, in->imm);
@@ -2443,6 +2458,8 @@ static int do_call(struct env *env, const struct bpf_insn *in)
 			return reject(env, -EINVAL,
 				      "tail call with other program arrays on other paths");
 	}
+	if (fn == &ebpf_skb_load_bytes_proto)
+		note_call_size(env, reg_at(env, BPF_REG_4));
 	if (meta.map && !map_fits_helper(meta.map->map_type, in->imm))
 		return reject(env, -EINVAL,
 			      "map %s (type %u) cannot be used with %s",
@@ -3074,8 +3091,13 @@ path_end:
 
 /* ---- pass 3: rewrite ------------------------------------------------ */
 
-/* The most instructions one instruction becomes: a BPF_LD_IND. */
-#define REWRITE_MAX	22
+/*
+ * The most instructions one instruction becomes: a bpf_skb_load_bytes()
+ * of LOAD_BYTES_INLINE_MAX bytes, hardened (rewrite_skb_load_bytes()).
+ */
+#define REWRITE_MAX	32
+/* The longest bpf_skb_load_bytes() done in place: 8 words. */
+#define LOAD_BYTES_INLINE_MAX	64
 static_assert(EBPF_CTX_PATCH_MAX + 2 <= REWRITE_MAX);
 
 /*
@@ -3155,18 +3177,49 @@ static int rewrite_ctx(struct env *env, const struct bpf_insn *in,
 }
 
 /*
+ * Appends to @out[0..@n) the test that @size bytes at the offset in @off
+ * (zero-extended) lie in the packet's linear part; returns the new
+ * length. *@to_slow is the index of its jump, whose target, the slow
+ * path, the caller fills in. Past the test @off holds the bytes'
+ * address. Where speculation is hardened, the offset is masked so that
+ * a mispredicted test reads nothing past the linear part: (off - limit)
+ * >> 63 is all ones only below the limit. @lim and @tmp are scratch.
+ */
+static int emit_linear_test(struct bpf_insn *out, int n, u8 skb, u8 off,
+			    u8 lim, u8 tmp, u32 size, bool harden,
+			    int *to_slow)
+{
+	/* lim: the first offset a read of size bytes cannot start at */
+	out[n++] = BPF_LDX_MEM(BPF_W, lim, skb, offsetof(struct sk_buff, len));
+	out[n++] = BPF_LDX_MEM(BPF_W, tmp, skb,
+			       offsetof(struct sk_buff, data_len));
+	out[n++] = BPF_ALU64_REG(BPF_SUB, lim, tmp);
+	if (size > 1)
+		out[n++] = BPF_ALU64_IMM(BPF_SUB, lim, size - 1);
+	*to_slow = n;
+	out[n++] = BPF_JMP_REG(BPF_JSGE, off, lim, 0);
+	if (harden) {
+		out[n++] = BPF_MOV64_REG(tmp, off);
+		out[n++] = BPF_ALU64_REG(BPF_SUB, tmp, lim);
+		out[n++] = BPF_ALU64_IMM(BPF_ARSH, tmp, 63);
+		out[n++] = BPF_ALU64_REG(BPF_AND, off, tmp);
+	}
+	out[n++] = BPF_LDX_MEM(BPF_DW, tmp, skb, offsetof(struct sk_buff, data));
+	out[n++] = BPF_ALU64_REG(BPF_ADD, off, tmp);
+	return n;
+}
+
+/*
  * BPF_LD_ABS and BPF_LD_IND: the packet's bytes at the offset, in network
- * order. In the linear part of the packet, a load from skb->data, where
- * speculation is hardened with the offset masked so that a mispredicted
- * bounds check reads nothing past it; elsewhere (paged data, classic
- * BPF's negative SKF_* offsets), ebpf_skb_load(). A failed load ends the
- * program with 0.
+ * order. In the linear part of the packet, a load from skb->data;
+ * elsewhere (paged data, classic BPF's negative SKF_* offsets),
+ * ebpf_skb_load(). A failed load ends the program with 0.
  */
 static int rewrite_ld_abs(const struct bpf_insn *in, bool harden,
 			  struct bpf_insn *out)
 {
 	u32 size = bpf_size_to_bytes(BPF_SIZE(in->code));
-	int n = 0, to_slow = -1, over_slow = -1;
+	int n = 0, to_slow, over_slow = -1;
 
 	if (BPF_MODE(in->code) == BPF_IND) {
 		out[n++] = BPF_MOV32_REG(BPF_REG_2, in->src_reg);
@@ -3176,27 +3229,10 @@ static int rewrite_ld_abs(const struct bpf_insn *in, bool harden,
 		out[n++] = BPF_MOV32_IMM(BPF_REG_2, in->imm);
 	}
 	if (IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS)) {
-		/* r3: the first offset a load of size bytes cannot start at */
-		out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_3, BPF_REG_6,
-				       offsetof(struct sk_buff, len));
-		out[n++] = BPF_LDX_MEM(BPF_W, BPF_REG_4, BPF_REG_6,
-				       offsetof(struct sk_buff, data_len));
-		out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_3, BPF_REG_4);
-		if (size > 1)
-			out[n++] = BPF_ALU64_IMM(BPF_SUB, BPF_REG_3, size - 1);
-		to_slow = n;
-		out[n++] = BPF_JMP_REG(BPF_JSGE, BPF_REG_2, BPF_REG_3, 0);
-		if (harden) {
-			out[n++] = BPF_MOV64_REG(BPF_REG_4, BPF_REG_2);
-			out[n++] = BPF_ALU64_REG(BPF_SUB, BPF_REG_4, BPF_REG_3);
-			out[n++] = BPF_ALU64_IMM(BPF_ARSH, BPF_REG_4, 63);
-			out[n++] = BPF_ALU64_REG(BPF_AND, BPF_REG_2, BPF_REG_4);
-		}
-		out[n++] = BPF_LDX_MEM(BPF_DW, BPF_REG_1, BPF_REG_6,
-				       offsetof(struct sk_buff, data));
-		out[n++] = BPF_ALU64_REG(BPF_ADD, BPF_REG_1, BPF_REG_2);
+		n = emit_linear_test(out, n, BPF_REG_6, BPF_REG_2, BPF_REG_3,
+				     BPF_REG_4, size, harden, &to_slow);
 		out[n++] = BPF_LDX_MEM(BPF_SIZE(in->code), BPF_REG_0,
-				       BPF_REG_1, 0);
+				       BPF_REG_2, 0);
 		if (size > 1)
 			out[n++] = BPF_ENDIAN(BPF_TO_BE, BPF_REG_0, size * 8);
 		over_slow = n;
@@ -3211,6 +3247,44 @@ static int rewrite_ld_abs(const struct bpf_insn *in, bool harden,
 	out[n++] = BPF_EXIT_INSN();
 	if (over_slow >= 0)
 		out[over_slow].off = n - over_slow - 1;
+	return n;
+}
+
+/*
+ * bpf_skb_load_bytes(skb, off, to, size) with the same size on every
+ * path: bytes in the linear part are copied in place, in words of 8
+ * (of 4, 2 or 1 for fewer bytes), the last word overlapping the one
+ * before it where the size is not a multiple of the word; other bytes,
+ * and any failure, are left to the helper. R1-R5 are the call's to
+ * clobber. Only in programs for the JIT: the interpreter runs the
+ * helper's memcpy() faster than the instructions that replace it.
+ */
+static int rewrite_skb_load_bytes(u32 size, bool harden, const void *helper,
+				  struct bpf_insn *out)
+{
+	u32 word = size >= 8 ? 8 : rounddown_pow_of_two(size), at = 0;
+	int n = 0, to_slow, over_slow;
+
+	/* the helper takes the offset as a u32 */
+	out[n++] = BPF_MOV32_REG(BPF_REG_2, BPF_REG_2);
+	n = emit_linear_test(out, n, BPF_REG_1, BPF_REG_2, BPF_REG_4, BPF_REG_5,
+			     size, harden, &to_slow);
+	for (;;) {
+		out[n++] = BPF_LDX_MEM(bytes_to_bpf_size(word), BPF_REG_4,
+				       BPF_REG_2, at);
+		out[n++] = BPF_STX_MEM(bytes_to_bpf_size(word), BPF_REG_3,
+				       BPF_REG_4, at);
+		if (at + word == size)
+			break;
+		at = min(at + word, size - word);
+	}
+	out[n++] = BPF_MOV64_IMM(BPF_REG_0, 0);
+	over_slow = n;
+	out[n++] = BPF_JMP_A(0);
+	out[to_slow].off = n - to_slow - 1;
+	out[n++] = BPF_MOV64_IMM(BPF_REG_4, size);
+	out[n++] = BPF_EMIT_CALL(helper);
+	out[over_slow].off = n - over_slow - 1;
 	return n;
 }
 
@@ -3331,6 +3405,14 @@ static int rewrite_insn(struct env *env, u32 i, struct bpf_insn *out)
 			out[0] = BPF_EMIT_CALL(info->call_map->ops->map_lookup_elem);
 			return 1;
 		}
+		if (fn == &ebpf_skb_load_bytes_proto &&
+		    env->prog->jit_requested &&
+		    IS_ENABLED(CONFIG_HAVE_EFFICIENT_UNALIGNED_ACCESS) &&
+		    !(info->flags & I_SIZES_DIFFER) && info->call_size &&
+		    info->call_size <= LOAD_BYTES_INLINE_MAX)
+			return rewrite_skb_load_bytes(info->call_size,
+						      !env->leaks_ok, fn->func,
+						      out);
 		if (in->imm != BPF_FUNC_tail_call) {
 			out[0] = BPF_EMIT_CALL(fn->func);
 			return 1;

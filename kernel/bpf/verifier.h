@@ -148,6 +148,7 @@ enum {
 	I_NOSPEC = BIT(4),	/* a store a later load must not bypass */
 	I_IMM64_HI = BIT(5),	/* the second half of a 64-bit immediate load */
 	I_MAPS_DIFFER = BIT(6),	/* a map call: other paths, other maps */
+	I_SIZES_DIFFER = BIT(7),	/* a call: other paths, other sizes */
 };
 
 /* How unprivileged pointer arithmetic moved a pointer: insn_info.alu_kind */
@@ -167,6 +168,8 @@ struct insn_info {
 	/* unprivileged pointer arithmetic: how it moved the pointer */
 	u8 alu_kind;
 	u32 alu_span;
+	/* bpf_skb_load_bytes(): its size, unless I_SIZES_DIFFER */
+	u32 call_size;
 	/*
 	 * A tail call (unprivileged) or a map lookup: the map of every
 	 * path, unless I_MAPS_DIFFER.

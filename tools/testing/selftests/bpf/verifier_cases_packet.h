@@ -3,9 +3,10 @@
  * More cases of test_verifier.c for the packet loads of socket filters
  * (BPF_LD_ABS, BPF_LD_IND): their calling convention, the offsets they
  * take (negative ones included) and what a load outside the packet
- * does. Accepted cases run on a test packet: a zeroed Ethernet header,
- * then payload bytes 1, 2, ..., 50, where offset 0 is the first payload
- * byte (the network header).
+ * does; and for bpf_skb_load_bytes() of a size known to the verifier,
+ * which JIT-compiled programs do in place. Accepted cases run on a test
+ * packet: a zeroed Ethernet header, then payload bytes 1, 2, ..., 50,
+ * where offset 0 is the first payload byte (the network header).
  */
 
 /* classic BPF's areas for negative offsets (linux/filter.h) */
@@ -98,4 +99,74 @@ static const struct vcase packet_cases[] = {
 			   EXIT() },
 		.result = REJECT, .err = EINVAL, .unpriv = U_SAME,
 	},
+
+	/*
+	 * skb_load_bytes(skb, @off, fp-72, @size), its 72 bytes all ones
+	 * before; returns the 32-bit word at byte @at (aligned) of fp-72. Sizes from 1
+	 * to 64 are copied in place in words, the last overlapping the one
+	 * before; 65 is the helper's.
+	 */
+#define LOAD_BYTES(nm, off, size, at, v)				\
+	PKT_RUN("skb_load_bytes " nm, v, MOV64(R6, R1),			\
+		ST(BPF_DW, R10, -8, -1), ST(BPF_DW, R10, -16, -1),	\
+		ST(BPF_DW, R10, -24, -1), ST(BPF_DW, R10, -32, -1),	\
+		ST(BPF_DW, R10, -40, -1), ST(BPF_DW, R10, -48, -1),	\
+		ST(BPF_DW, R10, -56, -1), ST(BPF_DW, R10, -64, -1),	\
+		ST(BPF_DW, R10, -72, -1), MOV64(R1, R6),		\
+		LDI64(R2, off), MOV64(R3, R10), A64I(BPF_ADD, R3, -72),	\
+		MOV64I(R4, size), CALL(BPF_FUNC_skb_load_bytes),	\
+		LDX(BPF_W, R0, R10, -72 + (at)))
+	LOAD_BYTES("of the last byte", 49, 1, 0, 0xffffff32),
+	LOAD_BYTES("of 3 bytes", 0, 3, 0, 0xff030201),
+	LOAD_BYTES("of 7 bytes, its start", 40, 7, 0, 0x2c2b2a29),
+	LOAD_BYTES("of 7 bytes, its end", 40, 7, 4, 0xff2f2e2d),
+	LOAD_BYTES("of 20 bytes, the overlap", 30, 20, 12, 0x2e2d2c2b),
+	LOAD_BYTES("of 20 bytes, its end", 30, 20, 16, 0x3231302f),
+	LOAD_BYTES("of 20 bytes, after it", 30, 20, 20, 0xffffffff),
+	LOAD_BYTES("of 40 bytes, its start", 10, 40, 0, 0x0e0d0c0b),
+	LOAD_BYTES("of 40 bytes, its end", 10, 40, 36, 0x3231302f),
+	LOAD_BYTES("of the whole packet, its end", 0, 50, 44, 0x302f2e2d),
+	LOAD_BYTES("of the whole packet, after it", 0, 50, 48, 0xffff3231),
+	LOAD_BYTES("of 20 bytes, one past the end, zeroes", 31, 20, 16, 0),
+	LOAD_BYTES("of 64 bytes, past the end, zeroes", 0, 64, 60, 0),
+	LOAD_BYTES("of 65 bytes, past the end, zeroes", 0, 65, 60, 0),
+	LOAD_BYTES("at offset 2^31 zeroes", 0x80000000ULL, 4, 0, 0),
+	LOAD_BYTES("at offset -1 zeroes", -1, 4, 0, 0),
+	/* the helper takes the offset's low 32 bits */
+	LOAD_BYTES("at offset 2^32 + 3", 0x100000003ULL, 4, 0, 0x07060504),
+	LOAD_BYTES("at offset -2^32 + 3", 0xffffffff00000003ULL, 4, 0,
+		   0x07060504),
+	{
+		.name = "packet loads: skb_load_bytes past the end returns -EFAULT",
+		.insns = {
+			MOV64(R6, R1), MOV64I(R2, 31), MOV64(R3, R10),
+			A64I(BPF_ADD, R3, -24), MOV64I(R4, 20),
+			CALL(BPF_FUNC_skb_load_bytes), EXIT(),
+		},
+		.result = ACCEPT, .run = true, .retval = (uint32_t)-EFAULT,
+		.unpriv = U_SAME,
+	},
+	/*
+	 * One call, a size of 8 on the path the verifier walks first and 2
+	 * on the other, which it must not prune where they meet (the size
+	 * is precise): done in place with either size, the call would
+	 * write the wrong bytes on the other path. The first case runs the
+	 * path walked second, the other case the first; each returns the
+	 * word at fp-16: bytes 1, 2, then the 0x77s (size 2) or bytes 1-4.
+	 */
+#define LOAD_BYTES_SIZES(nm, jmp, v) {					\
+	.name = "packet loads: skb_load_bytes with other sizes on other paths, " nm, \
+	.insns = {							\
+		MOV64(R6, R1), ST(BPF_DW, R10, -16, 0x77777777),	\
+		LDX(BPF_W, R7, R6, SKB(len)),				\
+		MOV64I(R4, 8), jmp, JA(1), MOV64I(R4, 2),		\
+		MOV64(R1, R6), MOV64I(R2, 0), MOV64(R3, R10),		\
+		A64I(BPF_ADD, R3, -16), CALL(BPF_FUNC_skb_load_bytes),	\
+		LDX(BPF_W, R0, R10, -16), EXIT(),			\
+	},								\
+	.result = ACCEPT, .run = true, .retval = v, .unpriv = U_SAME,	\
+}
+
+	LOAD_BYTES_SIZES("the second", JI(BPF_JGT, R7, 10, 1), 0x77770201),
+	LOAD_BYTES_SIZES("the first", JI(BPF_JLE, R7, 10, 1), 0x04030201),
 };
