@@ -74,8 +74,11 @@ static const char *tap_skip_reason;
 
 #define tap_skip(reason) (tap_skip_reason = (reason))
 
-/* Whether the guest runs the reference kernel (upstream's BPF) or ours. */
-static inline bool on_reference(void)
+/*
+ * Whether the guest's kernel is of flavour @name (/etc/kernel-flavour:
+ * "ours", "ours-debug" or "reference"); a prefix matches.
+ */
+static inline bool kernel_flavour(const char *name)
 {
 	char flavour[32] = "";
 	FILE *f = fopen("/etc/kernel-flavour", "r");
@@ -85,7 +88,13 @@ static inline bool on_reference(void)
 			flavour[0] = 0;
 		fclose(f);
 	}
-	return !strncmp(flavour, "reference", 9);
+	return !strncmp(flavour, name, strlen(name));
+}
+
+/* Whether the guest runs the reference kernel (upstream's BPF) or ours. */
+static inline bool on_reference(void)
+{
+	return kernel_flavour("reference");
 }
 
 static inline bool tap_selected(const char *filter, const char *name)

@@ -989,8 +989,7 @@ int main(int argc, char **argv)
 {
 	uint64_t seed = time(NULL);
 	int seconds = SHORT_RUN, status, failed, unpriv_was;
-	char flavour[32] = "";
-	FILE *f, *sysctl;
+	FILE *sysctl;
 	pid_t child;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -998,12 +997,7 @@ int main(int argc, char **argv)
 		seconds = atoi(argv[2]);
 	if (argc > 3)
 		seed = strtoull(argv[3], NULL, 0);
-	f = fopen("/etc/kernel-flavour", "r");
-	if (f) {
-		if (fgets(flavour, sizeof(flavour), f))
-			on_ours = !strncmp(flavour, "ours", 4);
-		fclose(f);
-	}
+	on_ours = kernel_flavour("ours");
 	printf("# fuzz seed %llu, %d s, %d threads and a child without privileges\n",
 	       (unsigned long long)seed, seconds, THREADS);
 

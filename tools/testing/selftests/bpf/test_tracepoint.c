@@ -939,14 +939,7 @@ static const struct tap_case cases[] = {
 
 int main(int argc, char **argv)
 {
-	char flavour[32] = "";
-	FILE *f = fopen("/etc/kernel-flavour", "r");
-
-	if (f) {
-		if (fgets(flavour, sizeof(flavour), f))
-			on_ours = !strncmp(flavour, "ours", 4);
-		fclose(f);
-	}
+	on_ours = kernel_flavour("ours");
 	tgid = getpid();
 	if (tracefs_mount())
 		perror("mounting tracefs");

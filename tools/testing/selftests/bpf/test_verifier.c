@@ -293,15 +293,7 @@ static bool probe_type(enum bpf_prog_type type)
 
 static void setup(void)
 {
-	char flavour[32] = "";
-	FILE *f;
-
-	f = fopen("/etc/kernel-flavour", "r");
-	if (f) {
-		if (fgets(flavour, sizeof(flavour), f))
-			on_ours = !strncmp(flavour, "ours", 4);
-		fclose(f);
-	}
+	on_ours = kernel_flavour("ours");
 	unpriv_possible = unpriv_bpf_allow();
 	memset(map_fds, -1, sizeof(map_fds));
 	has_tracepoints = probe_type(BPF_PROG_TYPE_TRACEPOINT);
